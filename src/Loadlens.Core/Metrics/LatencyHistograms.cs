@@ -1,0 +1,120 @@
+using HdrHistogram;
+using HdrHistogram.Utilities;
+using Loadlens.Core.Results;
+
+namespace Loadlens.Core.Metrics;
+
+/// <summary>
+/// The one place that decides how latency histograms look: values in microseconds, 1 µs to 1 hour,
+/// 3 significant digits (0.1 % value precision). Also encodes/decodes the HdrHistogram V2
+/// compressed form kept in result files, and turns histograms into <see cref="LatencyStats"/>.
+/// </summary>
+public static class LatencyHistograms
+{
+    /// <summary>Lowest trackable value (µs).</summary>
+    public const long LowestMicros = 1;
+
+    /// <summary>Highest trackable value (µs): one hour. Larger values are clamped.</summary>
+    public const long HighestMicros = 3_600_000_000;
+
+    /// <summary>Significant value digits.</summary>
+    public const int SignificantDigits = 3;
+
+    /// <summary>A new empty histogram with the standard layout.</summary>
+    public static LongHistogram Create() => new(LowestMicros, HighestMicros, SignificantDigits);
+
+    /// <summary>Clamp a latency in microseconds into the trackable range.</summary>
+    public static long Clamp(long micros) => micros < LowestMicros ? LowestMicros : micros > HighestMicros ? HighestMicros : micros;
+
+    /// <summary>Encode into HdrHistogram V2 compressed form, base64 (the payload of an .hlog line).</summary>
+    public static string Encode(HistogramBase histogram)
+    {
+        ArgumentNullException.ThrowIfNull(histogram);
+        var buffer = ByteBuffer.Allocate(histogram.GetNeededByteBufferCapacity() + 64);
+        var length = histogram.EncodeIntoCompressedByteBuffer(buffer);
+        buffer.Position = 0;
+        var bytes = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = buffer.Get();
+        }
+
+        return Convert.ToBase64String(bytes);
+    }
+
+    /// <summary>Decode a base64 V2 compressed histogram. Throws <see cref="FormatException"/> on bad data.</summary>
+    public static HistogramBase Decode(string base64)
+    {
+        ArgumentNullException.ThrowIfNull(base64);
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException("histogram is not valid base64", ex);
+        }
+
+        try
+        {
+            return HistogramEncoding.DecodeFromCompressedByteBuffer(ByteBuffer.Allocate(bytes), 0);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new FormatException("histogram is not a valid HdrHistogram V2 compressed payload: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Merge histograms into a new standard histogram.</summary>
+    public static LongHistogram Merge(IEnumerable<HistogramBase> histograms)
+    {
+        ArgumentNullException.ThrowIfNull(histograms);
+        var merged = Create();
+        foreach (var h in histograms)
+        {
+            merged.Add(h);
+        }
+
+        return merged;
+    }
+
+    /// <summary>Statistics (ms) of a histogram recorded in microseconds.</summary>
+    public static LatencyStats ToStats(HistogramBase histogram)
+    {
+        ArgumentNullException.ThrowIfNull(histogram);
+        var count = histogram.TotalCount;
+        if (count == 0)
+        {
+            return LatencyStats.Empty;
+        }
+
+        long min = 0;
+        foreach (var v in histogram.RecordedValues())
+        {
+            min = histogram.LowestEquivalentValue(v.ValueIteratedTo);
+            break;
+        }
+
+        double Ms(long micros) => micros / 1000.0;
+        double P(double p) => Ms(histogram.GetValueAtPercentile(p));
+        return new LatencyStats
+        {
+            Count = count,
+            Min = Ms(min),
+            Mean = Math.Round(histogram.GetMean() / 1000.0, 6),
+            StdDev = Math.Round(histogram.GetStdDeviation() / 1000.0, 6),
+            P50 = P(50),
+            P66 = P(66),
+            P75 = P(75),
+            P80 = P(80),
+            P90 = P(90),
+            P95 = P(95),
+            P98 = P(98),
+            P99 = P(99),
+            P999 = P(99.9),
+            P9999 = P(99.99),
+            Max = Ms(histogram.GetMaxValue()),
+        };
+    }
+}
