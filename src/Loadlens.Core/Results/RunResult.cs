@@ -37,6 +37,9 @@ public sealed record RunResult
     /// <summary>How the load was shaped.</summary>
     public required RunSettings Settings { get; init; }
 
+    /// <summary>The scenario that was run (null for imported results that carry none).</summary>
+    public Scenarios.ScenarioDefinition? Scenario { get; init; }
+
     /// <summary>Whether the run ran to its planned end.</summary>
     public required RunOutcome Outcome { get; init; }
 

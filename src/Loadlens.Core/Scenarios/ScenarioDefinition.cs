@@ -74,7 +74,8 @@ public sealed record FeederDefinition
     /// <summary>CSV column name.</summary>
     public string? Column { get; init; }
 
-    /// <summary>Inline values, already loaded (CSV column contents or a list).</summary>
+    /// <summary>Inline values, already loaded (CSV column contents or a list). Not written to result files.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<string> Values { get; init; } = [];
 
     /// <summary>Range start (inclusive).</summary>

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Loadlens.Core.Results;
+using Loadlens.Engine.Feeders;
+using Loadlens.Engine.Recording;
+
+namespace Loadlens.Engine.Http;
+
+/// <summary>Sends one request of a template and records its outcome on the calling thread's recorder.</summary>
+internal sealed class RequestExecutor
+{
+    private const int MaxCheckedBody = 1024 * 1024;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly RequestTemplate[] _templates;
+    private readonly FeederSet _feeders;
+    private readonly RunRecorder _recorder;
+    private readonly TimeSpan _timeout;
+    private readonly CancellationToken _hardStop;
+
+    public RequestExecutor(HttpMessageInvoker invoker, RequestTemplate[] templates, FeederSet feeders, RunRecorder recorder, TimeSpan timeout, CancellationToken hardStop)
+    {
+        _invoker = invoker;
+        _templates = templates;
+        _feeders = feeders;
+        _recorder = recorder;
+        _timeout = timeout;
+        _hardStop = hardStop;
+    }
+
+    /// <summary>
+    /// Send endpoint <paramref name="endpoint"/>; latency runs from <paramref name="intendedTimestamp"/>
+    /// (the scheduled send time in the open model, the actual send time in the closed model) to the
+    /// last body byte. Returns false when the request was abandoned by the hard stop (not recorded).
+    /// </summary>
+    public async Task<bool> ExecuteAsync(UserContext user, int endpoint, long intendedTimestamp)
+    {
+        var template = _templates[endpoint];
+        HttpRequestMessage request;
+        var dispose = false;
+        if (template.IsStatic)
+        {
+            request = user.StaticRequests[endpoint] ??= template.Create(user.FeederValues);
+        }
+        else
+        {
+            foreach (var f in template.UsedFeeders)
+            {
+                user.FeederValues[f] = _feeders.Next(f, user.Random);
+            }
+
+            request = template.Create(user.FeederValues);
+            dispose = true;
+        }
+
+        var status = 0;
+        var category = ErrorCategory.None;
+        string? message = null;
+        long received = 0;
+        var token = user.Arm(_timeout);
+        try
+        {
+            using var response = await _invoker.SendAsync(request, token).ConfigureAwait(false);
+            status = (int)response.StatusCode;
+            var check = template.ExpectBody is not null;
+            if (check)
+            {
+                user.CheckBuffer ??= new MemoryStream();
+                user.CheckBuffer.SetLength(0);
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                int read;
+                while ((read = await stream.ReadAsync(user.ReadBuffer, token).ConfigureAwait(false)) > 0)
+                {
+                    received += read;
+                    if (check && user.CheckBuffer!.Length < MaxCheckedBody)
+                    {
+                        user.CheckBuffer.Write(user.ReadBuffer, 0, (int)Math.Min(read, MaxCheckedBody - user.CheckBuffer.Length));
+                    }
+                }
+            }
+
+            if (!template.IsExpectedStatus(status))
+            {
+                category = status switch
+                {
+                    >= 500 => ErrorCategory.Http5xx,
+                    >= 400 => ErrorCategory.Http4xx,
+                    _ => ErrorCategory.HttpOther,
+                };
+                message = $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
+            }
+            else if (check && user.CheckBuffer!.GetBuffer().AsSpan(0, (int)user.CheckBuffer.Length).IndexOf(template.ExpectBody) < 0)
+            {
+                category = ErrorCategory.CheckFailed;
+                message = "response body does not contain the expected text";
+            }
+        }
+        catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (OperationCanceledException ex)
+        {
+            category = ErrorCategory.Timeout;
+            message = $"request timed out after {_timeout.TotalSeconds:0.###} s";
+            _ = ex;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or AuthenticationException or InvalidOperationException)
+        {
+            (category, message) = Classify(ex);
+        }
+        finally
+        {
+            user.Disarm();
+            if (dispose)
+            {
+                request.Dispose();
+            }
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var micros = (long)Stopwatch.GetElapsedTime(intendedTimestamp, now).TotalMicroseconds;
+        _recorder.Current.Record(endpoint, micros, status, category, template.EstimatedRequestBytes, received, message, now);
+        return true;
+    }
+
+    /// <summary>Map a transport exception to a category and a one-line message.</summary>
+    internal static (ErrorCategory Category, string Message) Classify(Exception ex)
+    {
+        var socket = FindInner<SocketException>(ex);
+        if (socket is not null)
+        {
+            var cat = socket.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => ErrorCategory.ConnectionRefused,
+                SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown or SocketError.NotConnected => ErrorCategory.ConnectionReset,
+                SocketError.TimedOut => ErrorCategory.Timeout,
+                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => ErrorCategory.Dns,
+                _ => ErrorCategory.Other,
+            };
+            return (cat, $"{socket.SocketErrorCode}: {socket.Message}");
+        }
+
+        if (FindInner<AuthenticationException>(ex) is { } auth)
+        {
+            return (ErrorCategory.Tls, auth.Message);
+        }
+
+        if (ex is HttpRequestException http)
+        {
+            var cat = http.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => ErrorCategory.Dns,
+                HttpRequestError.SecureConnectionError => ErrorCategory.Tls,
+                HttpRequestError.ConnectionError => ErrorCategory.ConnectionRefused,
+                HttpRequestError.ResponseEnded => ErrorCategory.ConnectionReset,
+                HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError or HttpRequestError.VersionNegotiationError
+                    or HttpRequestError.ConfigurationLimitExceeded => ErrorCategory.Protocol,
+                _ => ErrorCategory.Other,
+            };
+            return (cat, http.Message);
+        }
+
+        if (FindInner<IOException>(ex) is { } io)
+        {
+            return (ErrorCategory.ConnectionReset, io.Message);
+        }
+
+        return (ErrorCategory.Other, ex.Message);
+    }
+
+    private static T? FindInner<T>(Exception? ex)
+        where T : Exception
+    {
+        while (ex is not null)
+        {
+            if (ex is T t)
+            {
+                return t;
+            }
+
+            ex = ex.InnerException;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Engine.Http;
+
+/// <summary>An endpoint prepared before the loop: parsed URL parts, headers, encoded body, checks.</summary>
+internal sealed class RequestTemplate
+{
+    private readonly string _baseUrl;
+    private readonly TextTemplate _path;
+    private readonly (string Name, TextTemplate Value)[] _headers;
+    private readonly TextTemplate? _body;
+    private readonly byte[]? _staticBody;
+    private readonly string _contentType;
+    private readonly int[] _expectStatus;
+
+    public RequestTemplate(int index, EndpointDefinition endpoint, ScenarioDefinition scenario, Func<string, int> feederIndex)
+    {
+        Index = index;
+        Name = endpoint.Name;
+        Method = new HttpMethod(endpoint.Method.ToUpperInvariant());
+        _baseUrl = scenario.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        var path = endpoint.Path.Length == 0 || endpoint.Path[0] == '/' ? endpoint.Path : "/" + endpoint.Path;
+        _path = TextTemplate.Parse(path, feederIndex);
+        var headers = new Dictionary<string, string>(scenario.Headers, StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in endpoint.Headers)
+        {
+            headers[k] = v;
+        }
+
+        _contentType = headers.Remove("Content-Type", out var ct) ? ct : "application/json";
+        _headers = headers.Select(h => (h.Key, TextTemplate.Parse(h.Value, feederIndex))).ToArray();
+        if (endpoint.Body is not null)
+        {
+            _body = TextTemplate.Parse(endpoint.Body, feederIndex);
+            _staticBody = _body.IsStatic ? Encoding.UTF8.GetBytes(endpoint.Body) : null;
+        }
+
+        _expectStatus = [.. endpoint.ExpectStatus];
+        ExpectBody = endpoint.ExpectBodyContains is { Length: > 0 } b ? Encoding.UTF8.GetBytes(b) : null;
+        Version = scenario.HttpVersion == "2" ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11;
+        IsStatic = _path.IsStatic && _headers.All(h => h.Value.IsStatic) && (_body?.IsStatic ?? true);
+        UsedFeeders = _path.Feeders.Concat(_headers.SelectMany(h => h.Value.Feeders)).Concat(_body?.Feeders ?? []).Distinct().ToArray();
+        var host = scenario.BaseUrl.IsDefaultPort ? scenario.BaseUrl.Host : scenario.BaseUrl.Authority;
+        var headerBytes = headers.Sum(h => h.Key.Length + h.Value.Length + 4);
+        var bodyLength = _staticBody?.Length ?? Encoding.UTF8.GetByteCount(endpoint.Body ?? string.Empty);
+        EstimatedRequestBytes = Method.Method.Length + 1 + path.Length + 11 + 6 + host.Length + 2 + headerBytes
+            + (endpoint.Body is null ? 0 : 16 + _contentType.Length + 20 + bodyLength) + 2;
+    }
+
+    public int Index { get; }
+
+    public string Name { get; }
+
+    public HttpMethod Method { get; }
+
+    public Version Version { get; }
+
+    public bool IsStatic { get; }
+
+    public int[] UsedFeeders { get; }
+
+    public byte[]? ExpectBody { get; }
+
+    /// <summary>Bytes of the request as encoded on the wire (request line, headers, body), estimated once.</summary>
+    public long EstimatedRequestBytes { get; }
+
+    public bool IsExpectedStatus(int status)
+    {
+        if (_expectStatus.Length == 0)
+        {
+            return status is >= 100 and < 400;
+        }
+
+        foreach (var s in _expectStatus)
+        {
+            if (s == status)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Build a request; values holds the feeder values for this request (indexed by feeder).</summary>
+    public HttpRequestMessage Create(string?[] values)
+    {
+        var request = new HttpRequestMessage(Method, new Uri(_baseUrl + _path.Render(values), UriKind.Absolute))
+        {
+            Version = Version,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        foreach (var (name, value) in _headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value.Render(values));
+        }
+
+        if (_body is not null)
+        {
+            var bytes = _staticBody ?? Encoding.UTF8.GetBytes(_body.Render(values));
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(_contentType);
+            request.Content = content;
+        }
+
+        return request;
+    }
+}

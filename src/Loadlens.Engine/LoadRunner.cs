@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Sockets;
+using Loadlens.Core.Results;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Engine;
+
+/// <summary>
+/// The public entry point of the load generator.
+/// <code>
+/// var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions(), cancellationToken);
+/// </code>
+/// Cancelling the token stops the run gracefully: the returned <see cref="RunResult"/> holds
+/// everything measured so far, with <see cref="RunOutcome.Completed"/> false.
+/// </summary>
+public static class LoadRunner
+{
+    /// <summary>Run a scenario against its target and return the measured result.</summary>
+    /// <exception cref="TargetUnreachableException">The target could not be connected to before the run.</exception>
+    /// <exception cref="TargetNotAllowedException">The target is not a loopback address and the options do not allow that.</exception>
+    /// <exception cref="ArgumentException">The scenario is inconsistent.</exception>
+    public static async Task<RunResult> RunAsync(ScenarioDefinition scenario, LoadRunnerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        options ??= new LoadRunnerOptions();
+        Validate(scenario);
+        await CheckTargetAsync(scenario.BaseUrl, options, cancellationToken).ConfigureAwait(false);
+        using var run = new LoadRun(scenario, options);
+        return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static void Validate(ScenarioDefinition scenario)
+    {
+        if (!scenario.BaseUrl.IsAbsoluteUri || (scenario.BaseUrl.Scheme != Uri.UriSchemeHttp && scenario.BaseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"base URL must be an absolute http:// or https:// URL: {scenario.BaseUrl}");
+        }
+
+        if (scenario.Endpoints.Count == 0)
+        {
+            throw new ArgumentException("the scenario has no endpoints");
+        }
+
+        if (scenario.Endpoints.Any(e => !(e.Weight > 0)))
+        {
+            throw new ArgumentException("endpoint weights must be positive");
+        }
+
+        if (scenario.Endpoints.Select(e => e.Name).Distinct(StringComparer.Ordinal).Count() != scenario.Endpoints.Count)
+        {
+            throw new ArgumentException("endpoint names must be unique");
+        }
+
+        var load = scenario.Load;
+        if (load.Stages.Count == 0 && load.Duration is null && load.Iterations is null)
+        {
+            throw new ArgumentException("the load needs a duration, stages or an iteration count");
+        }
+
+        if (load.Model == LoadModel.Open)
+        {
+            if (load.Iterations is not null)
+            {
+                throw new ArgumentException("iterations apply to the closed model only");
+            }
+
+            if (load.Stages.Count == 0 && !(load.Rate > 0))
+            {
+                throw new ArgumentException("the open model needs a positive rate");
+            }
+
+            if (load.TotalDuration is not { } d || d <= TimeSpan.Zero)
+            {
+                throw new ArgumentException("the open model needs a duration or stages");
+            }
+
+            if (load.MaxInFlight < 1)
+            {
+                throw new ArgumentException("maxInFlight must be at least 1");
+            }
+        }
+        else if (load.Stages.Count == 0 && load.Users < 1)
+        {
+            throw new ArgumentException("the closed model needs at least one user");
+        }
+
+        if (load.ThinkTimeMax < load.ThinkTimeMin || load.ThinkTimeMin < TimeSpan.Zero)
+        {
+            throw new ArgumentException("think time range is invalid");
+        }
+
+        if (load.Iterations is <= 0)
+        {
+            throw new ArgumentException("iterations must be positive");
+        }
+
+        if (scenario.RequestTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("the request timeout must be positive");
+        }
+    }
+
+    private static async Task CheckTargetAsync(Uri baseUrl, LoadRunnerOptions options, CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(baseUrl.DnsSafeHost, out var literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(baseUrl.DnsSafeHost, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                throw new TargetUnreachableException($"cannot resolve host '{baseUrl.Host}': {ex.Message}", ex);
+            }
+        }
+
+        if (addresses.Length == 0)
+        {
+            throw new TargetUnreachableException($"host '{baseUrl.Host}' has no addresses");
+        }
+
+        if (!options.AllowNonLoopbackTargets && addresses.Any(a => !IPAddress.IsLoopback(a)))
+        {
+            throw new TargetNotAllowedException(
+                $"target {baseUrl.Host} resolves to a non-loopback address ({string.Join(", ", addresses.Where(a => !IPAddress.IsLoopback(a)))}); " +
+                "Loadlens only loads loopback targets unless remote targets are explicitly allowed (--allow-remote)");
+        }
+
+        if (!options.CheckTargetFirst)
+        {
+            return;
+        }
+
+        using var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(addresses[0], baseUrl.Port), timeout.Token).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            var what = ex.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : ex.Message;
+            throw new TargetUnreachableException($"cannot connect to {baseUrl.GetLeftPart(UriPartial.Authority)}: {what}", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TargetUnreachableException($"cannot connect to {baseUrl.GetLeftPart(UriPartial.Authority)}: no answer within 5 s", ex);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+namespace Loadlens.Engine;
+
+/// <summary>Options of a run that are not part of the scenario (how to run, not what to load).</summary>
+public sealed record LoadRunnerOptions
+{
+    /// <summary>Clock for wall-clock timestamps and monotonic time. Defaults to <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Length of one time-series interval.</summary>
+    public TimeSpan IntervalLength { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Called once per interval with a live view of the run (from a background thread).</summary>
+    public IProgress<LiveSnapshot>? Progress { get; init; }
+
+    /// <summary>An open-model arrival sent more than this after its intended time counts as late.</summary>
+    public TimeSpan LateThreshold { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>How long in-flight requests may finish after the planned end before they are abandoned.</summary>
+    public TimeSpan GracefulStop { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Connect to the target once before starting; throw <see cref="TargetUnreachableException"/> if that fails.</summary>
+    public bool CheckTargetFirst { get; init; } = true;
+
+    /// <summary>
+    /// Allow targets that resolve to non-loopback addresses. Off by default so that a typo can never
+    /// send load to a machine you did not mean to test.
+    /// </summary>
+    public bool AllowNonLoopbackTargets { get; init; }
+
+    /// <summary>Random seed for request mix, think time and random feeders (null: nondeterministic).</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Run name override (defaults to the scenario name).</summary>
+    public string? RunName { get; init; }
+}
+
+/// <summary>A live view of a run, published once per interval.</summary>
+public sealed record LiveSnapshot
+{
+    /// <summary>Seconds since the start.</summary>
+    public required double ElapsedSeconds { get; init; }
+
+    /// <summary>Planned length in seconds (null when bounded by iterations).</summary>
+    public double? PlannedSeconds { get; init; }
+
+    /// <summary>Whether the run is still in its warm-up.</summary>
+    public bool Warmup { get; init; }
+
+    /// <summary>Requests per second in the last interval.</summary>
+    public double RequestsPerSecond { get; init; }
+
+    /// <summary>Median latency of the last interval (ms).</summary>
+    public double P50Ms { get; init; }
+
+    /// <summary>95th percentile of the last interval (ms).</summary>
+    public double P95Ms { get; init; }
+
+    /// <summary>99th percentile of the last interval (ms).</summary>
+    public double P99Ms { get; init; }
+
+    /// <summary>Failures in the last interval.</summary>
+    public long IntervalFailures { get; init; }
+
+    /// <summary>Requests completed so far (warm-up included).</summary>
+    public long TotalRequests { get; init; }
+
+    /// <summary>Failures so far (warm-up included).</summary>
+    public long TotalFailures { get; init; }
+
+    /// <summary>Active virtual users (closed) or in-flight requests (open).</summary>
+    public int ActiveUsers { get; init; }
+
+    /// <summary>Completed iterations out of the planned count, when bounded by iterations.</summary>
+    public long? IterationsPlanned { get; init; }
+
+    /// <summary>Open model: arrivals dropped so far.</summary>
+    public long Dropped { get; init; }
+
+    /// <summary>Open model: arrivals sent late so far.</summary>
+    public long Late { get; init; }
+}
+
+/// <summary>The target could not be reached before the run started (exit code 3 in the CLI).</summary>
+public sealed class TargetUnreachableException : Exception
+{
+    /// <summary>Create with a message.</summary>
+    public TargetUnreachableException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Create with a message and cause.</summary>
+    public TargetUnreachableException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>Required by analyzers.</summary>
+    public TargetUnreachableException()
+        : base("target unreachable")
+    {
+    }
+}
+
+/// <summary>The target is not allowed (e.g. not a loopback address without opt-in): a usage error (exit 2).</summary>
+public sealed class TargetNotAllowedException : Exception
+{
+    /// <summary>Create with a message.</summary>
+    public TargetNotAllowedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Create with a message and cause.</summary>
+    public TargetNotAllowedException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>Required by analyzers.</summary>
+    public TargetNotAllowedException()
+        : base("target not allowed")
+    {
+    }
+}

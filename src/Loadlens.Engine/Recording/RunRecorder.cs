@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using HdrHistogram;
+using Loadlens.Core.Metrics;
+using Loadlens.Core.Results;
+
+namespace Loadlens.Engine.Recording;
+
+/// <summary>
+/// Owns every thread's <see cref="WorkerRecorder"/> and, on the collector's schedule, merges them
+/// into one <see cref="TimeSeriesInterval"/> per interval and into the measured-period totals.
+/// Only the collector calls <see cref="CollectInterval"/> and <see cref="BuildTotals"/>.
+/// </summary>
+internal sealed class RunRecorder : IDisposable
+{
+    private readonly ThreadLocal<WorkerRecorder> _local;
+    private readonly string[] _names;
+    private readonly string[] _methods;
+    private readonly long _startTimestamp;
+    private readonly List<TimeSeriesInterval> _intervals = [];
+    private readonly LongHistogram[] _intervalHistograms;
+    private readonly long[] _intervalFailures;
+    private readonly long[] _intervalBytes;
+    private readonly LongHistogram[] _totalHistograms;
+    private readonly long[] _totalFailures;
+    private readonly long[] _totalBytesSent;
+    private readonly long[] _totalBytesReceived;
+    private readonly long[] _totalStatus;
+    private readonly long[] _totalCategories;
+    private readonly Dictionary<ErrorKey, ErrorAccumulator> _totalErrors = [];
+    private double _lastBoundarySeconds;
+    private long _allRequests;
+    private long _allFailures;
+    private long _lastIntended;
+    private long _lastLate;
+    private long _lastDropped;
+
+    public RunRecorder(IReadOnlyList<(string Name, string Method)> endpoints, long startTimestamp)
+    {
+        var n = endpoints.Count;
+        _names = endpoints.Select(e => e.Name).ToArray();
+        _methods = endpoints.Select(e => e.Method).ToArray();
+        _startTimestamp = startTimestamp;
+        _local = new ThreadLocal<WorkerRecorder>(() => new WorkerRecorder(n), trackAllValues: true);
+        _intervalHistograms = Enumerable.Range(0, n).Select(_ => LatencyHistograms.Create()).ToArray();
+        _totalHistograms = Enumerable.Range(0, n).Select(_ => LatencyHistograms.Create()).ToArray();
+        _intervalFailures = new long[n];
+        _intervalBytes = new long[n];
+        _totalFailures = new long[n];
+        _totalBytesSent = new long[n];
+        _totalBytesReceived = new long[n];
+        _totalStatus = new long[n * RecordingBuffer.StatusSlots];
+        _totalCategories = new long[n * RecordingBuffer.CategorySlots];
+    }
+
+    /// <summary>The calling thread's recorder.</summary>
+    public WorkerRecorder Current => _local.Value!;
+
+    public IReadOnlyList<TimeSeriesInterval> Intervals => _intervals;
+
+    public long AllRequests => _allRequests;
+
+    /// <summary>Actual end of the last warm-up interval (seconds since start); 0 without warm-up.</summary>
+    public double WarmupEndSeconds { get; private set; }
+
+    public long AllFailures => _allFailures;
+
+    /// <summary>Open model counters, written by the dispatcher only (cumulative).</summary>
+    public long Intended;
+
+    /// <summary>Open model: late arrivals (cumulative).</summary>
+    public long Late;
+
+    /// <summary>Open model: dropped arrivals (cumulative).</summary>
+    public long Dropped;
+
+    public double SecondsSinceStart(long timestamp) => Stopwatch.GetElapsedTime(_startTimestamp, timestamp).TotalSeconds;
+
+    /// <summary>Close the current interval at <paramref name="nowTimestamp"/> and fold it into the totals.</summary>
+    public TimeSeriesInterval CollectInterval(long nowTimestamp, int activeUsers, bool warmup)
+    {
+        var end = SecondsSinceStart(nowTimestamp);
+        var start = _lastBoundarySeconds;
+        if (warmup)
+        {
+            WarmupEndSeconds = end;
+        }
+
+        foreach (var h in _intervalHistograms)
+        {
+            h.Reset();
+        }
+
+        Array.Clear(_intervalFailures);
+        Array.Clear(_intervalBytes);
+
+        foreach (var worker in _local.Values)
+        {
+            worker.Drain(buffer => Fold(buffer, warmup));
+        }
+
+        var endpoints = new IntervalEndpoint[_names.Length];
+        var total = LatencyHistograms.Create();
+        long totalFailures = 0, totalBytes = 0;
+        for (var i = 0; i < _names.Length; i++)
+        {
+            var h = _intervalHistograms[i];
+            total.Add(h);
+            totalFailures += _intervalFailures[i];
+            totalBytes += _intervalBytes[i];
+            endpoints[i] = new IntervalEndpoint
+            {
+                Name = _names[i],
+                Requests = h.TotalCount,
+                Failures = _intervalFailures[i],
+                BytesReceived = _intervalBytes[i],
+                Latency = LatencyHistograms.ToStats(h),
+                Histogram = h.TotalCount > 0 ? LatencyHistograms.Encode(h) : null,
+            };
+            if (!warmup)
+            {
+                _totalHistograms[i].Add(h);
+            }
+        }
+
+        _allRequests += total.TotalCount;
+        _allFailures += totalFailures;
+        var intended = Volatile.Read(ref Intended);
+        var late = Volatile.Read(ref Late);
+        var dropped = Volatile.Read(ref Dropped);
+        var interval = new TimeSeriesInterval
+        {
+            Index = _intervals.Count,
+            StartSeconds = Math.Round(start, 6),
+            DurationSeconds = Math.Round(end - start, 6),
+            Warmup = warmup,
+            ActiveUsers = activeUsers,
+            IntendedRequests = intended - _lastIntended,
+            LateRequests = late - _lastLate,
+            DroppedRequests = dropped - _lastDropped,
+            Endpoints = endpoints,
+            Total = new IntervalEndpoint
+            {
+                Name = EndpointResult.AggregatedName,
+                Requests = total.TotalCount,
+                Failures = totalFailures,
+                BytesReceived = totalBytes,
+                Latency = LatencyHistograms.ToStats(total),
+                Histogram = total.TotalCount > 0 ? LatencyHistograms.Encode(total) : null,
+            },
+        };
+        _lastIntended = intended;
+        _lastLate = late;
+        _lastDropped = dropped;
+        _lastBoundarySeconds = end;
+        _intervals.Add(interval);
+        return interval;
+    }
+
+    /// <summary>Build the measured-period per-endpoint totals, the aggregate and the error groups.</summary>
+    public (IReadOnlyList<EndpointResult> Endpoints, EndpointResult Total, IReadOnlyList<ErrorSummary> Errors) BuildTotals(double measuredSeconds)
+    {
+        var endpoints = new List<EndpointResult>(_names.Length);
+        var all = LatencyHistograms.Create();
+        var allStatus = new Dictionary<string, long>();
+        var allCategories = new Dictionary<string, long>();
+        long allFailures = 0, allSent = 0, allReceived = 0;
+        for (var i = 0; i < _names.Length; i++)
+        {
+            var h = _totalHistograms[i];
+            all.Add(h);
+            var status = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            for (var s = 0; s < RecordingBuffer.StatusSlots; s++)
+            {
+                var c = _totalStatus[(i * RecordingBuffer.StatusSlots) + s];
+                if (c > 0)
+                {
+                    var key = s == 0 ? "none" : s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    status[key] = c;
+                    allStatus[key] = allStatus.GetValueOrDefault(key) + c;
+                }
+            }
+
+            var categories = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            for (var c = 1; c < RecordingBuffer.CategorySlots; c++)
+            {
+                var n = _totalCategories[(i * RecordingBuffer.CategorySlots) + c];
+                if (n > 0)
+                {
+                    var key = ((ErrorCategory)c).ToString();
+                    categories[key] = n;
+                    allCategories[key] = allCategories.GetValueOrDefault(key) + n;
+                }
+            }
+
+            allFailures += _totalFailures[i];
+            allSent += _totalBytesSent[i];
+            allReceived += _totalBytesReceived[i];
+            endpoints.Add(new EndpointResult
+            {
+                Name = _names[i],
+                Method = _methods[i],
+                Requests = h.TotalCount,
+                Failures = _totalFailures[i],
+                Latency = LatencyHistograms.ToStats(h),
+                RequestsPerSecond = Rate(h.TotalCount, measuredSeconds),
+                BytesSent = _totalBytesSent[i],
+                BytesReceived = _totalBytesReceived[i],
+                StatusCodes = status,
+                ErrorCategories = categories,
+                Histogram = LatencyHistograms.Encode(h),
+            });
+        }
+
+        var total = new EndpointResult
+        {
+            Name = EndpointResult.AggregatedName,
+            Method = string.Empty,
+            Requests = all.TotalCount,
+            Failures = allFailures,
+            Latency = LatencyHistograms.ToStats(all),
+            RequestsPerSecond = Rate(all.TotalCount, measuredSeconds),
+            BytesSent = allSent,
+            BytesReceived = allReceived,
+            StatusCodes = new SortedDictionary<string, long>(allStatus, StringComparer.Ordinal),
+            ErrorCategories = new SortedDictionary<string, long>(allCategories, StringComparer.Ordinal),
+            Histogram = LatencyHistograms.Encode(all),
+        };
+
+        var errors = _totalErrors
+            .OrderByDescending(e => e.Value.Count)
+            .ThenBy(e => e.Key.Endpoint)
+            .Select(e => new ErrorSummary
+            {
+                Endpoint = _names[e.Key.Endpoint],
+                Method = _methods[e.Key.Endpoint],
+                Category = e.Key.Category.ToString(),
+                StatusCode = e.Key.Status > 0 ? e.Key.Status : null,
+                Count = e.Value.Count,
+                Message = e.Value.FirstMessage,
+                FirstSeenSeconds = Math.Round(SecondsSinceStart(e.Value.FirstTimestamp), 3),
+            })
+            .ToList();
+        return (endpoints, total, errors);
+    }
+
+    public void Dispose() => _local.Dispose();
+
+    private static double Rate(long count, double seconds) => seconds <= 0 ? 0 : Math.Round(count / seconds, 6);
+
+    private void Fold(RecordingBuffer buffer, bool warmup)
+    {
+        for (var i = 0; i < _names.Length; i++)
+        {
+            _intervalHistograms[i].Add(buffer.Histograms[i]);
+            _intervalFailures[i] += buffer.Failures[i];
+            _intervalBytes[i] += buffer.BytesReceived[i];
+        }
+
+        if (warmup)
+        {
+            return;
+        }
+
+        for (var i = 0; i < _names.Length; i++)
+        {
+            _totalFailures[i] += buffer.Failures[i];
+            _totalBytesSent[i] += buffer.BytesSent[i];
+            _totalBytesReceived[i] += buffer.BytesReceived[i];
+        }
+
+        for (var i = 0; i < _totalStatus.Length; i++)
+        {
+            _totalStatus[i] += buffer.StatusCounts[i];
+        }
+
+        for (var i = 0; i < _totalCategories.Length; i++)
+        {
+            _totalCategories[i] += buffer.CategoryCounts[i];
+        }
+
+        if (buffer.Errors is { Count: > 0 } errors)
+        {
+            foreach (var (key, acc) in errors)
+            {
+                if (_totalErrors.TryGetValue(key, out var existing))
+                {
+                    existing.Count += acc.Count;
+                    if (acc.FirstTimestamp < existing.FirstTimestamp)
+                    {
+                        existing.FirstTimestamp = acc.FirstTimestamp;
+                        existing.FirstMessage = acc.FirstMessage;
+                    }
+                }
+                else
+                {
+                    _totalErrors[key] = new ErrorAccumulator { Count = acc.Count, FirstMessage = acc.FirstMessage, FirstTimestamp = acc.FirstTimestamp };
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,497 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Loadlens.Core.Results;
+using Loadlens.Core.Scenarios;
+using Loadlens.Engine.Feeders;
+using Loadlens.Engine.Http;
+using Loadlens.Engine.Recording;
+
+namespace Loadlens.Engine;
+
+/// <summary>
+/// One execution of a scenario: drives the closed or open model, runs the interval collector,
+/// and assembles the <see cref="RunResult"/>. Two stop signals: <c>_stop</c> ends the issuing of
+/// new requests (planned end, iterations done, user cancel); <c>_hardStop</c> abandons requests
+/// still in flight after the graceful-stop window (they are not recorded).
+/// </summary>
+internal sealed class LoadRun : IDisposable
+{
+    private readonly ScenarioDefinition _scenario;
+    private readonly LoadRunnerOptions _options;
+    private readonly LoadProfile _load;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _hardStop = new();
+    private readonly SocketsHttpHandler _handler;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly RequestTemplate[] _templates;
+    private readonly double[] _cumulativeWeights;
+    private readonly FeederSet _feeders;
+    private readonly Random _seedSource;
+    private RunRecorder? _recorder;
+    private RequestExecutor? _executor;
+    private long _start;
+    private int _active;
+    private long _remainingIterations = long.MaxValue;
+    private volatile bool _userCancelled;
+    private double _maxLagMs;
+
+    public LoadRun(ScenarioDefinition scenario, LoadRunnerOptions options)
+    {
+        _scenario = scenario;
+        _options = options;
+        _load = scenario.Load;
+        _feeders = new FeederSet(scenario.Feeders);
+        _templates = scenario.Endpoints
+            .Select((e, i) => new RequestTemplate(i, e, scenario, name => _feeders.IndexOf(name)))
+            .ToArray();
+        var total = scenario.Endpoints.Sum(e => e.Weight);
+        double acc = 0;
+        _cumulativeWeights = scenario.Endpoints.Select(e => acc += e.Weight / total).ToArray();
+        _cumulativeWeights[^1] = 1.0;
+        _seedSource = options.Seed is { } seed ? new Random(seed) : new Random();
+        _handler = new SocketsHttpHandler
+        {
+            UseCookies = false,
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = int.MaxValue,
+            ConnectTimeout = scenario.RequestTimeout,
+            EnableMultipleHttp2Connections = true,
+        };
+        _invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
+    }
+
+    public async Task<RunResult> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var endpoints = _scenario.Endpoints.Select(e => (e.Name, e.Method.ToUpperInvariant())).ToList();
+        var startedAt = _options.TimeProvider.GetUtcNow();
+        _start = Stopwatch.GetTimestamp();
+        _recorder = new RunRecorder(endpoints, _start);
+        _executor = new RequestExecutor(_invoker, _templates, _feeders, _recorder, _scenario.RequestTimeout, _hardStop.Token);
+        if (_load.Iterations is { } iterations)
+        {
+            _remainingIterations = iterations;
+        }
+
+        var planned = _load.TotalDuration;
+        if (planned is { } p)
+        {
+            _stop.CancelAfter(p);
+        }
+
+        await using var userCancel = cancellationToken.Register(() =>
+        {
+            _userCancelled = true;
+            _stop.Cancel();
+        });
+
+        var driver = _load.Model == LoadModel.Open ? Task.Run(RunOpenAsync, CancellationToken.None) : Task.Run(RunClosedAsync, CancellationToken.None);
+        await CollectUntilDoneAsync(driver, planned).ConfigureAwait(false);
+        await driver.ConfigureAwait(false);
+
+        var end = Stopwatch.GetTimestamp();
+        var duration = Stopwatch.GetElapsedTime(_start, end).TotalSeconds;
+        var effectiveWarmup = _recorder.WarmupEndSeconds;
+        var measured = Math.Max(0, duration - effectiveWarmup);
+        var (results, total, errors) = _recorder.BuildTotals(measured);
+        return new RunResult
+        {
+            Name = _options.RunName ?? _scenario.Name,
+            Source = new RunSource("loadlens", "native"),
+            Environment = RunEnvironment.Current(),
+            StartedAt = startedAt,
+            DurationSeconds = Math.Round(duration, 6),
+            WarmupSeconds = Math.Round(effectiveWarmup, 6),
+            Settings = BuildSettings(),
+            Scenario = _scenario,
+            Outcome = _userCancelled
+                ? new RunOutcome(false, "cancelled", $"interrupted after {duration:0.0} s; results cover the part that ran")
+                : RunOutcome.Complete,
+            Endpoints = results,
+            Total = total,
+            Intervals = [.. _recorder.Intervals],
+            Errors = errors,
+            Arrivals = _load.Model == LoadModel.Open ? BuildArrivals(measured) : null,
+            Sla = _scenario.Sla,
+        };
+    }
+
+    public void Dispose()
+    {
+        _invoker.Dispose();
+        _handler.Dispose();
+        _recorder?.Dispose();
+        _stop.Dispose();
+        _hardStop.Dispose();
+    }
+
+    private async Task CollectUntilDoneAsync(Task driver, TimeSpan? planned)
+    {
+        var interval = _options.IntervalLength;
+        var warmup = _load.WarmUp;
+        var lastBoundary = TimeSpan.Zero;
+        var k = 1;
+        while (true)
+        {
+            var next = interval * k;
+            if (warmup > lastBoundary && warmup < next)
+            {
+                next = warmup;
+            }
+
+            var remaining = next - Stopwatch.GetElapsedTime(_start);
+            if (remaining > TimeSpan.Zero)
+            {
+                await Task.WhenAny(driver, Task.Delay(remaining)).ConfigureAwait(false);
+            }
+
+            if (driver.IsCompleted)
+            {
+                break;
+            }
+
+            Collect(planned, warmup: next <= warmup);
+            lastBoundary = next;
+            if (next >= interval * k)
+            {
+                k++;
+            }
+        }
+
+        Collect(planned, warmup: lastBoundary < warmup);
+    }
+
+    private void Collect(TimeSpan? planned, bool warmup)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var active = Volatile.Read(ref _active);
+        var interval = _recorder!.CollectInterval(now, active, warmup);
+        if (_options.Progress is { } progress)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(_start, now).TotalSeconds;
+            progress.Report(new LiveSnapshot
+            {
+                ElapsedSeconds = elapsed,
+                PlannedSeconds = planned?.TotalSeconds,
+                Warmup = warmup,
+                RequestsPerSecond = interval.DurationSeconds > 0 ? interval.Total.Requests / interval.DurationSeconds : 0,
+                P50Ms = interval.Total.Latency.P50,
+                P95Ms = interval.Total.Latency.P95,
+                P99Ms = interval.Total.Latency.P99,
+                IntervalFailures = interval.Total.Failures,
+                TotalRequests = _recorder.AllRequests,
+                TotalFailures = _recorder.AllFailures,
+                ActiveUsers = active,
+                IterationsPlanned = _load.Iterations,
+                Dropped = Volatile.Read(ref _recorder.Dropped),
+                Late = Volatile.Read(ref _recorder.Late),
+            });
+        }
+    }
+
+    private int PickEndpoint(Random random)
+    {
+        if (_cumulativeWeights.Length == 1)
+        {
+            return 0;
+        }
+
+        var x = random.NextDouble();
+        for (var i = 0; i < _cumulativeWeights.Length; i++)
+        {
+            if (x < _cumulativeWeights[i])
+            {
+                return i;
+            }
+        }
+
+        return _cumulativeWeights.Length - 1;
+    }
+
+    private UserContext NewUser(int id)
+    {
+        int seed;
+        lock (_seedSource)
+        {
+            seed = _seedSource.Next();
+        }
+
+        return new UserContext(id, _templates.Length, _feeders.Count, new Random(seed), _hardStop.Token);
+    }
+
+    // ---------------- closed model ----------------
+    private async Task RunClosedAsync()
+    {
+        var users = new List<(UserContext User, Task Task)>();
+        var stop = _stop.Token;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var desired = (int)Math.Round(_load.LevelAt(Stopwatch.GetElapsedTime(_start)));
+                var running = users.Count(u => !u.User.StopRequested);
+                for (var i = running; i < desired; i++)
+                {
+                    var user = NewUser(users.Count);
+                    users.Add((user, Task.Run(() => UserLoopAsync(user), CancellationToken.None)));
+                }
+
+                if (running > desired)
+                {
+                    // Ramp down: the most recently started users finish their current request and leave.
+                    foreach (var (user, _) in users.Where(u => !u.User.StopRequested).Reverse().Take(running - desired))
+                    {
+                        user.StopRequested = true;
+                    }
+                }
+
+                if (_load.Iterations is not null && users.Count > 0 && users.All(u => u.Task.IsCompleted))
+                {
+                    break; // every iteration handed out and finished
+                }
+
+                try
+                {
+                    await Task.Delay(50, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            _stop.Cancel();
+            await DrainAsync(users.Select(u => u.Task).ToArray()).ConfigureAwait(false);
+            foreach (var (user, _) in users)
+            {
+                user.Dispose();
+            }
+        }
+    }
+
+    private async Task UserLoopAsync(UserContext user)
+    {
+        var stop = _stop.Token;
+        var thinkMin = _load.ThinkTimeMin;
+        var thinkSpan = _load.ThinkTimeMax - _load.ThinkTimeMin;
+        Interlocked.Increment(ref _active);
+        try
+        {
+            while (!stop.IsCancellationRequested && !user.StopRequested)
+            {
+                if (_load.Iterations is not null && Interlocked.Decrement(ref _remainingIterations) < 0)
+                {
+                    break;
+                }
+
+                var endpoint = PickEndpoint(user.Random);
+                if (!await _executor!.ExecuteAsync(user, endpoint, Stopwatch.GetTimestamp()).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                if (thinkMin > TimeSpan.Zero || thinkSpan > TimeSpan.Zero)
+                {
+                    var think = thinkMin + (thinkSpan * user.Random.NextDouble());
+                    try
+                    {
+                        await Task.Delay(think, stop).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+        }
+    }
+
+    // ---------------- open model ----------------
+    private async Task RunOpenAsync()
+    {
+        var pool = new ConcurrentBag<UserContext>();
+        var tasks = new ConcurrentDictionary<Task, byte>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The dispatcher is a dedicated thread that sleeps with Thread.Sleep (nanosleep: ~0.1 ms
+        // precision) rather than Task.Delay, whose timer queue runs on a coarse clock (up to 4 ms
+        // early or late on Linux) and would send arrivals before their intended time.
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Dispatch(pool, tasks);
+                done.SetResult();
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "loadlens-dispatcher",
+        };
+        thread.Start();
+        try
+        {
+            await done.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            _stop.Cancel();
+            await DrainAsync(tasks.Keys.ToArray()).ConfigureAwait(false);
+            while (pool.TryTake(out var slot))
+            {
+                slot.Dispose();
+            }
+        }
+    }
+
+    private void Dispatch(ConcurrentBag<UserContext> pool, ConcurrentDictionary<Task, byte> tasks)
+    {
+        var schedule = new Scheduling.ArrivalSchedule(_load);
+        var stop = _stop.Token;
+        var frequency = (double)Stopwatch.Frequency;
+        var lateTicks = (long)(_options.LateThreshold.TotalSeconds * frequency);
+        var maxInFlight = _load.MaxInFlight;
+        var recorder = _recorder!;
+        long k = 0;
+        var slotIds = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var due = schedule.TimeOf(k);
+            if (due >= schedule.TotalSeconds || double.IsInfinity(due))
+            {
+                break;
+            }
+
+            var dueTimestamp = _start + (long)(due * frequency);
+            var now = Stopwatch.GetTimestamp();
+            while (now < dueTimestamp && !stop.IsCancellationRequested)
+            {
+                var wait = (dueTimestamp - now) / frequency;
+                Thread.Sleep(TimeSpan.FromSeconds(Math.Min(wait, 0.05)));
+                now = Stopwatch.GetTimestamp();
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                break;
+            }
+
+            Volatile.Write(ref recorder.Intended, recorder.Intended + 1);
+            var lag = now - dueTimestamp;
+            if (lag > lateTicks)
+            {
+                Volatile.Write(ref recorder.Late, recorder.Late + 1);
+            }
+
+            var lagMs = lag / frequency * 1000;
+            if (lagMs > _maxLagMs)
+            {
+                _maxLagMs = lagMs;
+            }
+
+            if (Volatile.Read(ref _active) >= maxInFlight)
+            {
+                Volatile.Write(ref recorder.Dropped, recorder.Dropped + 1);
+            }
+            else
+            {
+                if (!pool.TryTake(out var slot))
+                {
+                    slot = NewUser(slotIds++);
+                }
+
+                Interlocked.Increment(ref _active);
+                var task = FireAsync(slot, dueTimestamp, pool);
+                if (!task.IsCompleted)
+                {
+                    tasks.TryAdd(task, 0);
+                    _ = task.ContinueWith(t => tasks.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+            }
+
+            k++;
+        }
+    }
+
+    private async Task FireAsync(UserContext slot, long dueTimestamp, ConcurrentBag<UserContext> pool)
+    {
+        try
+        {
+            await Task.Yield(); // leave the dispatcher thread at once
+
+            await _executor!.ExecuteAsync(slot, PickEndpoint(slot.Random), dueTimestamp).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+            pool.Add(slot);
+        }
+    }
+
+    private async Task DrainAsync(Task[] tasks)
+    {
+        var all = Task.WhenAll(tasks);
+        var grace = _userCancelled ? TimeSpan.FromTicks(Math.Min(_options.GracefulStop.Ticks, TimeSpan.FromSeconds(2).Ticks)) : _options.GracefulStop;
+        if (await Task.WhenAny(all, Task.Delay(grace)).ConfigureAwait(false) != all)
+        {
+            await _hardStop.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await all.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // abandoned by the hard stop; not recorded
+        }
+    }
+
+    private RunSettings BuildSettings() => new()
+    {
+        Model = _load.Model == LoadModel.Open ? "open" : "closed",
+        Target = _scenario.BaseUrl.ToString(),
+        Users = _load.Model == LoadModel.Closed ? (int)Math.Round(_load.PeakLevel) : _load.MaxInFlight,
+        Rate = _load.Model == LoadModel.Open ? _load.PeakLevel : null,
+        Stages = _load.Stages.Select(s => new StageSetting(s.Duration.TotalSeconds, s.Target)).ToList(),
+        PlannedDurationSeconds = _load.TotalDuration?.TotalSeconds,
+        Iterations = _load.Iterations,
+        ThinkTimeMinMs = _load.ThinkTimeMin.TotalMilliseconds,
+        ThinkTimeMaxMs = _load.ThinkTimeMax.TotalMilliseconds,
+        TimeoutSeconds = _scenario.RequestTimeout.TotalSeconds,
+        HttpVersion = _scenario.HttpVersion,
+        IntervalSeconds = _options.IntervalLength.TotalSeconds,
+    };
+
+    private ArrivalAccounting BuildArrivals(double measured)
+    {
+        var recorder = _recorder!;
+        var measuredIntervals = recorder.Intervals.Where(i => !i.Warmup).ToList();
+        var intendedMeasured = measuredIntervals.Sum(i => i.IntendedRequests);
+        var sentMeasured = intendedMeasured - measuredIntervals.Sum(i => i.DroppedRequests);
+        return new ArrivalAccounting
+        {
+            Intended = recorder.Intended,
+            Sent = recorder.Intended - recorder.Dropped,
+            Late = recorder.Late,
+            Dropped = recorder.Dropped,
+            IntendedRate = measured > 0 ? Math.Round(intendedMeasured / measured, 6) : 0,
+            AchievedRate = measured > 0 ? Math.Round(sentMeasured / measured, 6) : 0,
+            MaxSendLagMs = Math.Round(_maxLagMs, 3),
+            LateThresholdMs = _options.LateThreshold.TotalMilliseconds,
+        };
+    }
+}

@@ -1,0 +1,250 @@
+using Loadlens.Core.Metrics;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Engine.Tests;
+
+public sealed class LoadRunnerTests
+{
+    [Fact]
+    public async Task ClosedModel_FixedIterations_ServerCountsExactlyTheReportedRequests()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/count", new LoadProfile { Users = 8, Iterations = 500 });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        target.Count.ShouldBe(500);
+        result.Total.Requests.ShouldBe(500);
+        result.Endpoints.Single().Requests.ShouldBe(500);
+        result.Total.Failures.ShouldBe(0);
+        result.Endpoints.Single().StatusCodes["200"].ShouldBe(500);
+        result.Outcome.Completed.ShouldBeTrue();
+        result.Intervals.Sum(i => i.Total.Requests).ShouldBe(500);
+    }
+
+    [Fact]
+    public async Task OpenModel_200PerSecondFor5s_AchievesRateWithin3Percent()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/count", new LoadProfile
+        {
+            Model = LoadModel.Open,
+            Rate = 200,
+            Duration = TimeSpan.FromSeconds(5),
+        });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Arrivals.ShouldNotBeNull();
+        result.Arrivals.Intended.ShouldBe(1000);
+        result.Arrivals.Dropped.ShouldBe(0);
+        result.Arrivals.IntendedRate.ShouldBe(200, 200 * 0.03);
+        result.Arrivals.AchievedRate.ShouldBe(200, 200 * 0.03);
+        result.Total.RequestsPerSecond.ShouldBe(200, 200 * 0.03);
+        result.Total.Requests.ShouldBe(1000);
+        target.Count.ShouldBe(1000);
+        result.Intervals.Sum(i => i.IntendedRequests).ShouldBe(1000);
+    }
+
+    [Fact]
+    public async Task FixedDelay20ms_MedianWithin20To24ms()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/delay/20", new LoadProfile
+        {
+            Users = 4,
+            Duration = TimeSpan.FromSeconds(3),
+            WarmUp = TimeSpan.FromSeconds(1),
+        });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Total.Requests.ShouldBeGreaterThan(100);
+        result.Total.Latency.P50.ShouldBeInRange(20.0, 24.0);
+        result.Total.Latency.Min.ShouldBeGreaterThanOrEqualTo(19.9);
+    }
+
+    [Fact]
+    public async Task OpenModel_ServerStalls300msEverySecond_P99ShowsTheStall()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/stall", new LoadProfile
+        {
+            Model = LoadModel.Open,
+            Rate = 100,
+            Duration = TimeSpan.FromSeconds(4),
+        });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Total.Latency.P99.ShouldBeGreaterThanOrEqualTo(250);
+        result.Total.Latency.P50.ShouldBeLessThan(250);
+    }
+
+    [Fact]
+    public async Task WarmUp_IsMarkedAndExcludedFromTotals()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/count", new LoadProfile
+        {
+            Model = LoadModel.Open,
+            Rate = 50,
+            Duration = TimeSpan.FromSeconds(3),
+            WarmUp = TimeSpan.FromSeconds(1),
+        });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.WarmupSeconds.ShouldBe(1.0, 0.05);
+        result.Intervals[0].Warmup.ShouldBeTrue();
+        result.Intervals.Skip(1).ShouldAllBe(i => !i.Warmup);
+        var warm = result.Intervals.Where(i => i.Warmup).Sum(i => i.Total.Requests);
+        warm.ShouldBeGreaterThan(30);
+        result.Total.Requests.ShouldBe(target.Count - warm);
+        result.Total.RequestsPerSecond.ShouldBe(50, 3);
+    }
+
+    [Fact]
+    public async Task UnexpectedStatus_IsAFailureClassifiedByStatusClass()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = new ScenarioDefinition
+        {
+            Name = "mix",
+            BaseUrl = target.BaseAddress,
+            Endpoints =
+            [
+                new EndpointDefinition { Name = "ok", Path = "/text", Weight = 1, ExpectBodyContains = "loadlens" },
+                new EndpointDefinition { Name = "fail", Path = "/status/503", Weight = 1 },
+                new EndpointDefinition { Name = "missing", Path = "/status/404", Weight = 1 },
+                new EndpointDefinition { Name = "check", Path = "/text", Weight = 1, ExpectBodyContains = "absent" },
+            ],
+            Load = new LoadProfile { Users = 4, Iterations = 400 },
+        };
+
+        var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Seed = 7 });
+
+        result.Total.Requests.ShouldBe(400);
+        var byName = result.Endpoints.ToDictionary(e => e.Name);
+        byName["ok"].Failures.ShouldBe(0);
+        byName["ok"].Requests.ShouldBeGreaterThan(50);
+        byName["fail"].Failures.ShouldBe(byName["fail"].Requests);
+        byName["fail"].ErrorCategories["Http5xx"].ShouldBe(byName["fail"].Requests);
+        byName["missing"].ErrorCategories["Http4xx"].ShouldBe(byName["missing"].Requests);
+        byName["check"].ErrorCategories["CheckFailed"].ShouldBe(byName["check"].Requests);
+        result.Errors.ShouldContain(e => e.Endpoint == "fail" && e.StatusCode == 503 && e.Message.StartsWith("HTTP 503"));
+        result.Total.Failures.ShouldBe(byName["fail"].Requests + byName["missing"].Requests + byName["check"].Requests);
+    }
+
+    [Fact]
+    public async Task ConnectionAborts_AreClassifiedAsConnectionErrors()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/abort", new LoadProfile { Users = 2, Iterations = 20 });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Total.Requests.ShouldBe(20);
+        result.Total.Failures.ShouldBe(20);
+        result.Endpoints.Single().ErrorCategories.Keys.ShouldBe(["ConnectionReset"]);
+        result.Errors.Single().Message.ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public async Task Feeders_SubstitutePlaceholdersPerRequest()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = new ScenarioDefinition
+        {
+            Name = "feed",
+            BaseUrl = target.BaseAddress,
+            Feeders = [new FeederDefinition { Name = "id", Kind = FeederKind.Range, From = 1, To = 5 }],
+            Endpoints = [new EndpointDefinition { Name = "echo", Path = "/echo/{{id}}", ExpectBodyContains = "" }],
+            Load = new LoadProfile { Users = 1, Iterations = 10 },
+        };
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Total.Requests.ShouldBe(10);
+        result.Total.Failures.ShouldBe(0);
+        // sequential range 1..5 twice: bodies "1".."5" → 2 bytes total per pair of cycles
+        result.Total.BytesReceived.ShouldBe(10);
+    }
+
+    [Fact]
+    public async Task Stages_RampUsersUpAndRecordActiveUsers()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/delay/5", new LoadProfile
+        {
+            Stages = [new LoadStage(TimeSpan.FromSeconds(2), 10), new LoadStage(TimeSpan.FromSeconds(1), 10)],
+        });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Intervals.Count.ShouldBeGreaterThanOrEqualTo(3);
+        result.Intervals[0].ActiveUsers.ShouldBeInRange(3, 7);
+        result.Intervals[2].ActiveUsers.ShouldBe(10);
+        result.Settings.Users.ShouldBe(10);
+    }
+
+    [Fact]
+    public async Task Cancellation_ReturnsPartialResultMarkedCancelled()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/delay/10", new LoadProfile { Users = 4, Duration = TimeSpan.FromSeconds(30) });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+
+        var result = await LoadRunner.RunAsync(scenario, null, cts.Token);
+
+        result.Outcome.Completed.ShouldBeFalse();
+        result.Outcome.StopReason.ShouldBe("cancelled");
+        result.DurationSeconds.ShouldBeLessThan(6);
+        result.Total.Requests.ShouldBeGreaterThan(50);
+    }
+
+    [Fact]
+    public async Task UnreachableTarget_ThrowsTargetUnreachable()
+    {
+        var scenario = Scenarios.Get(new Uri("http://127.0.0.1:1/"), "/", new LoadProfile { Users = 1, Iterations = 1 });
+
+        var ex = await Should.ThrowAsync<TargetUnreachableException>(() => LoadRunner.RunAsync(scenario));
+
+        ex.Message.ShouldContain("connection refused");
+    }
+
+    [Fact]
+    public async Task NonLoopbackTarget_IsRefusedWithoutOptIn()
+    {
+        var scenario = Scenarios.Get(new Uri("http://192.0.2.1:80/"), "/", new LoadProfile { Users = 1, Iterations = 1 });
+
+        await Should.ThrowAsync<TargetNotAllowedException>(() => LoadRunner.RunAsync(scenario));
+    }
+
+    [Fact]
+    public async Task Http2_PriorKnowledge_IsUsedWhenAsked()
+    {
+        await using var target = await TestTarget.StartAsync(Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+        var scenario = Scenarios.Get(target.BaseAddress, "/version", new LoadProfile { Users = 2, Iterations = 20 }) with { HttpVersion = "2" };
+        scenario = scenario with { Endpoints = [scenario.Endpoints[0] with { ExpectBodyContains = "HTTP/2" }] };
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Total.Requests.ShouldBe(20);
+        result.Total.Failures.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task IntervalHistograms_MergeToTheTotals()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/delay/2", new LoadProfile { Users = 3, Duration = TimeSpan.FromSeconds(2.5) });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        var merged = LatencyHistograms.Merge(result.Intervals.Where(i => !i.Warmup && i.Total.Histogram is not null)
+            .Select(i => LatencyHistograms.Decode(i.Total.Histogram!)));
+        LatencyHistograms.ToStats(merged).ShouldBe(result.Total.Latency);
+        result.Intervals[^1].DurationSeconds.ShouldBeLessThan(1.0);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Loadlens.Engine.Tests;
+
+/// <summary>A real Kestrel server on 127.0.0.1, port 0, with endpoints of known behaviour.</summary>
+public sealed class TestTarget : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private long _count;
+    private readonly long _start = Stopwatch.GetTimestamp();
+
+    private TestTarget(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public static async Task<TestTarget> StartAsync(HttpProtocols protocols = HttpProtocols.Http1)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0, o => o.Protocols = protocols);
+            k.Limits.MaxConcurrentConnections = null;
+        });
+        var app = builder.Build();
+        var target = new TestTarget(app);
+        app.MapGet("/count", () => { Interlocked.Increment(ref target._count); return "ok"; });
+        app.MapPost("/count", () => { Interlocked.Increment(ref target._count); return Results.Created("/count/1", "created"); });
+        app.MapGet("/delay/{ms:int}", async (int ms) => { await PreciseDelay(ms); return "done"; });
+        app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
+        app.MapGet("/echo/{value}", (string value) => value);
+        app.MapGet("/text", () => "hello loadlens");
+        app.MapGet("/version", (HttpContext c) => c.Request.Protocol);
+        app.MapGet("/stall", async () =>
+        {
+            // Stop-the-world once per second: everything arriving in the first 300 ms of each
+            // second is held until the 300 ms mark.
+            var phase = Stopwatch.GetElapsedTime(target._start).TotalMilliseconds % 1000;
+            if (phase < 300)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300 - phase));
+            }
+
+            return "ok";
+        });
+        app.MapGet("/abort", (HttpContext c) => { c.Abort(); return Task.CompletedTask; });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        target.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        return target;
+    }
+
+    /// <summary>
+    /// Task.Delay runs on a coarse clock on Linux (it can fire ~4 ms early), so sleep most of the
+    /// time and then yield until the exact deadline: the endpoint never answers before <paramref name="ms"/>.
+    /// </summary>
+    private static async Task PreciseDelay(int ms)
+    {
+        var start = Stopwatch.GetTimestamp();
+        if (ms > 6)
+        {
+            await Task.Delay(ms - 5);
+        }
+
+        while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < ms)
+        {
+            await Task.Yield();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
