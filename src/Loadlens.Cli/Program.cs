@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Loadlens.Cli;
+
+return await LoadlensCli.RunAsync(args);
