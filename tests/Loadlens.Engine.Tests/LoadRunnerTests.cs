@@ -1,6 +1,8 @@
 using Loadlens.Core.Metrics;
 using Loadlens.Core.Scenarios;
 
+using Loadlens.TestUtils;
+
 namespace Loadlens.Engine.Tests;
 
 public sealed class LoadRunnerTests

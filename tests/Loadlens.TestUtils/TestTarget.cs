@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Loadlens.Engine.Tests;
+namespace Loadlens.TestUtils;
 
 /// <summary>A real Kestrel server on 127.0.0.1, port 0, with endpoints of known behaviour.</summary>
 public sealed class TestTarget : IAsyncDisposable
