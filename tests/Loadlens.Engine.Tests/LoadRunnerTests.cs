@@ -249,4 +249,78 @@ public sealed class LoadRunnerTests
         LatencyHistograms.ToStats(merged).ShouldBe(result.Total.Latency);
         result.Intervals[^1].DurationSeconds.ShouldBeLessThan(1.0);
     }
+
+    [Fact]
+    public async Task OpenModel_InFlightCapReached_CountsDroppedArrivals()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/delay/100", new LoadProfile
+        {
+            Model = LoadModel.Open,
+            Rate = 100,
+            Duration = TimeSpan.FromSeconds(2),
+            MaxInFlight = 2,
+        });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Arrivals.ShouldNotBeNull();
+        result.Arrivals.Intended.ShouldBe(200);
+        result.Arrivals.Dropped.ShouldBeGreaterThan(100);
+        result.Arrivals.Sent.ShouldBe(result.Arrivals.Intended - result.Arrivals.Dropped);
+        result.Arrivals.AchievedRate.ShouldBeLessThan(result.Arrivals.IntendedRate / 2);
+        result.Intervals.Sum(i => i.DroppedRequests).ShouldBe(result.Arrivals.Dropped);
+        target.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task RequestTimeout_IsClassifiedAsTimeout()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/delay/2000", new LoadProfile { Users = 2, Iterations = 4 })
+            with { RequestTimeout = TimeSpan.FromMilliseconds(200) };
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Total.Requests.ShouldBe(4);
+        result.Endpoints.Single().ErrorCategories["Timeout"].ShouldBe(4);
+        result.Total.Latency.Min.ShouldBeInRange(195, 600);
+    }
+
+    [Fact]
+    public async Task TargetDiesMidRun_ConnectionErrorsAreRecordedAndTheRunCompletes()
+    {
+        var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/delay/5", new LoadProfile { Users = 2, Duration = TimeSpan.FromSeconds(3) });
+        var run = LoadRunner.RunAsync(scenario);
+        await Task.Delay(1200);
+        await target.DisposeAsync();
+
+        var result = await run;
+
+        result.Outcome.Completed.ShouldBeTrue();
+        result.Total.Requests.ShouldBeGreaterThan(result.Total.Failures);
+        result.Total.Failures.ShouldBeGreaterThan(0);
+        result.Endpoints.Single().ErrorCategories.Keys.ShouldContain(k => k == "ConnectionRefused" || k == "ConnectionReset");
+        result.Errors.ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task ThinkTime_PacesEachUser()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/count", new LoadProfile
+        {
+            Users = 2,
+            Duration = TimeSpan.FromSeconds(2),
+            ThinkTimeMin = TimeSpan.FromMilliseconds(80),
+            ThinkTimeMax = TimeSpan.FromMilliseconds(120),
+        });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        // 2 users × 2 s / ~100 ms per cycle ≈ 40 requests.
+        result.Total.Requests.ShouldBeInRange(28, 44);
+        result.Settings.ThinkTimeMinMs.ShouldBe(80);
+    }
 }
