@@ -27,6 +27,9 @@ public sealed record LoadRunnerOptions
     /// </summary>
     public bool AllowNonLoopbackTargets { get; init; }
 
+    /// <summary>Accept any TLS server certificate (self-signed test servers). Off by default.</summary>
+    public bool AcceptAnyServerCertificate { get; init; }
+
     /// <summary>Random seed for request mix, think time and random feeders (null: nondeterministic).</summary>
     public int? Seed { get; init; }
 

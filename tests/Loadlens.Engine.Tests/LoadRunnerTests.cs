@@ -323,4 +323,20 @@ public sealed class LoadRunnerTests
         result.Total.Requests.ShouldBeInRange(28, 44);
         result.Settings.ThinkTimeMinMs.ShouldBe(80);
     }
+
+    [Fact]
+    public async Task Https_SelfSignedCertificate_IsATlsErrorUnlessAccepted()
+    {
+        await using var target = await TestTarget.StartAsync(https: true);
+        target.BaseAddress.Scheme.ShouldBe("https");
+        var scenario = Scenarios.Get(target.BaseAddress, "/count", new LoadProfile { Users = 1, Iterations = 3 });
+
+        var rejected = await LoadRunner.RunAsync(scenario);
+        var accepted = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { AcceptAnyServerCertificate = true });
+
+        rejected.Total.Failures.ShouldBe(3);
+        rejected.Endpoints.Single().ErrorCategories.Keys.ShouldBe(["Tls"]);
+        accepted.Total.Failures.ShouldBe(0);
+        target.Count.ShouldBe(3);
+    }
 }

@@ -33,13 +33,14 @@ internal static class RunCommand
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Output folder (default ./loadlens-results/<name>-<timestamp>/)" };
     private static readonly Option<int?> Seed = new("--seed") { Description = "Random seed for the request mix, think time and random feeders" };
     private static readonly Option<bool> AllowRemote = new("--allow-remote") { Description = "Allow targets that are not loopback addresses" };
+    private static readonly Option<bool> Insecure = new("--insecure", "-k") { Description = "Accept any TLS server certificate (self-signed test servers)" };
 
     public static Command Create(Func<CliContext> context)
     {
         var command = new Command("run", "Run a load test against a URL or a scenario file and write result.json, Locust CSV and summary.md")
         {
             Target, Users, Duration, Rate, Iterations, Stages, Think, Warmup, Headers, Method, Body, ExpectStatus, ExpectBody,
-            Timeout, Http2, MaxInFlight, Name, Out, Seed, AllowRemote,
+            Timeout, Http2, MaxInFlight, Name, Out, Seed, AllowRemote, Insecure,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -61,6 +62,7 @@ internal static class RunCommand
                     Scenario = scenario,
                     OutputDirectory = parse.GetValue(Out),
                     AllowRemote = parse.GetValue(AllowRemote),
+                    Insecure = parse.GetValue(Insecure),
                     Seed = parse.GetValue(Seed),
                 },
                 cli,

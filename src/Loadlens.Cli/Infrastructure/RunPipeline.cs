@@ -15,6 +15,8 @@ internal sealed record RunRequest
 
     public bool AllowRemote { get; init; }
 
+    public bool Insecure { get; init; }
+
     public int? Seed { get; init; }
 }
 
@@ -29,6 +31,7 @@ internal static class RunPipeline
         {
             Progress = live,
             AllowNonLoopbackTargets = request.AllowRemote,
+            AcceptAnyServerCertificate = request.Insecure,
             Seed = request.Seed,
             TimeProvider = cli.TimeProvider,
         };

@@ -61,6 +61,12 @@ internal sealed class LoadRun : IDisposable
             ConnectTimeout = scenario.RequestTimeout,
             EnableMultipleHttp2Connections = true,
         };
+        if (options.AcceptAnyServerCertificate)
+        {
+#pragma warning disable CA5359 // explicit user opt-in (--insecure) for self-signed test servers
+            _handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
         _invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
     }
 
