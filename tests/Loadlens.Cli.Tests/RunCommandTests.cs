@@ -179,4 +179,23 @@ public sealed class RunCommandTests
         result.Total.Failures.ShouldBe(0);
         result.Endpoints.Single(e => e.Method == "POST").StatusCodes["201"].ShouldBeGreaterThan(0);
     }
+
+    [Fact]
+    public async Task UnwritableOutputFolder_ResultsGoToTheTempFolder_Exit3()
+    {
+        await using var target = await TestTarget.StartAsync();
+        using var cli = new CliHarness();
+        var blocker = cli.File("not-a-folder", "x"); // a file where the output folder should be
+
+        var exit = await cli.RunAsync("run", new Uri(target.BaseAddress, "/count").ToString(), "-u", "1", "-n", "5", "-o", Path.Combine(blocker, "out"));
+
+        exit.ShouldBe(3);
+        var error = cli.Error.ToString();
+        error.ShouldContain("cannot write results");
+        var match = System.Text.RegularExpressions.Regex.Match(error, "writing them to (.+) instead");
+        match.Success.ShouldBeTrue(error);
+        var result = await RunResultJson.ReadAsync(Path.Combine(match.Groups[1].Value, "result.json"));
+        result.Total.Requests.ShouldBe(5);
+        Directory.Delete(match.Groups[1].Value, recursive: true);
+    }
 }

@@ -65,12 +65,33 @@ internal static class RunPipeline
         }
 
         var directory = request.OutputDirectory ?? OutputBundle.DefaultDirectory(result.Name, result.StartedAt);
-        var files = await OutputBundle.WriteAsync(result, directory);
+        IReadOnlyList<string> files;
+        var writeFailed = false;
+        try
+        {
+            files = await OutputBundle.WriteAsync(result, directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Never lose a run because the output folder is unusable: fall back to the temp folder.
+            var fallback = Path.Combine(Path.GetTempPath(), OutputBundle.DefaultDirectory(result.Name, result.StartedAt));
+            cli.Error.WriteLine($"error: cannot write results to {directory}: {ex.Message}; writing them to {fallback} instead");
+            directory = fallback;
+            files = await OutputBundle.WriteAsync(result, directory);
+            writeFailed = true;
+        }
+
         ResultTableRenderer.Write(console, result);
         cli.Out.WriteLine($"Results written to {directory}{Path.DirectorySeparatorChar}");
         foreach (var f in files)
         {
             cli.Out.WriteLine($"  {Path.GetFileName(f)}");
+        }
+
+
+        if (writeFailed)
+        {
+            return ExitCodes.RunFailed;
         }
 
         if (!result.Outcome.Completed)
