@@ -54,14 +54,14 @@ public sealed class LoadRunnerTests
         await using var target = await TestTarget.StartAsync();
         var scenario = Scenarios.Get(target.BaseAddress, "/delay/20", new LoadProfile
         {
-            Users = 4,
+            Users = 2,
             Duration = TimeSpan.FromSeconds(3),
             WarmUp = TimeSpan.FromSeconds(1),
         });
 
         var result = await LoadRunner.RunAsync(scenario);
 
-        result.Total.Requests.ShouldBeGreaterThan(100);
+        result.Total.Requests.ShouldBeGreaterThan(50);
         result.Total.Latency.P50.ShouldBeInRange(20.0, 24.0);
         result.Total.Latency.Min.ShouldBeGreaterThanOrEqualTo(19.9);
     }
@@ -186,7 +186,7 @@ public sealed class LoadRunnerTests
 
         result.Intervals.Count.ShouldBeGreaterThanOrEqualTo(3);
         result.Intervals[0].ActiveUsers.ShouldBeInRange(3, 7);
-        result.Intervals[2].ActiveUsers.ShouldBe(10);
+        result.Intervals.Max(i => i.ActiveUsers).ShouldBe(10); // reached by the end of the ramp (the last interval may already be draining)
         result.Settings.Users.ShouldBe(10);
     }
 

@@ -82,20 +82,22 @@ public sealed class TestTarget : IAsyncDisposable
     }
 
     /// <summary>
-    /// Task.Delay runs on a coarse clock on Linux (it can fire ~4 ms early), so sleep most of the
-    /// time and then yield until the exact deadline: the endpoint never answers before <paramref name="ms"/>.
+    /// Task.Delay runs on a coarse clock on Linux (it can fire ~4 ms early or late), so wait most of
+    /// the time with it and sleep the last few milliseconds with Thread.Sleep (nanosleep, precise):
+    /// the endpoint never answers before <paramref name="ms"/> and rarely much after.
     /// </summary>
     private static async Task PreciseDelay(int ms)
     {
         var start = Stopwatch.GetTimestamp();
-        if (ms > 6)
+        if (ms > 8)
         {
-            await Task.Delay(ms - 5);
+            await Task.Delay(ms - 6);
         }
 
-        while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < ms)
+        var remaining = ms - Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (remaining > 0)
         {
-            await Task.Yield();
+            Thread.Sleep(TimeSpan.FromMilliseconds(remaining));
         }
     }
 
