@@ -94,10 +94,11 @@ public sealed class TestTarget : IAsyncDisposable
             await Task.Delay(ms - 6);
         }
 
-        var remaining = ms - Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        if (remaining > 0)
+        // Thread.Sleep takes whole milliseconds: round up and re-check, never answer early.
+        double remaining;
+        while ((remaining = ms - Stopwatch.GetElapsedTime(start).TotalMilliseconds) > 0)
         {
-            Thread.Sleep(TimeSpan.FromMilliseconds(remaining));
+            Thread.Sleep((int)Math.Ceiling(remaining));
         }
     }
 
