@@ -488,14 +488,17 @@ internal sealed class LoadRun : IDisposable
         var measuredIntervals = recorder.Intervals.Where(i => !i.Warmup).ToList();
         var intendedMeasured = measuredIntervals.Sum(i => i.IntendedRequests);
         var sentMeasured = intendedMeasured - measuredIntervals.Sum(i => i.DroppedRequests);
+
+        // Arrivals are only sent inside the planned window; the drain after it must not dilute the rate.
+        var window = _load.TotalDuration is { } planned ? Math.Min(measured, planned.TotalSeconds - recorder.WarmupEndSeconds) : measured;
         return new ArrivalAccounting
         {
             Intended = recorder.Intended,
             Sent = recorder.Intended - recorder.Dropped,
             Late = recorder.Late,
             Dropped = recorder.Dropped,
-            IntendedRate = measured > 0 ? Math.Round(intendedMeasured / measured, 6) : 0,
-            AchievedRate = measured > 0 ? Math.Round(sentMeasured / measured, 6) : 0,
+            IntendedRate = window > 0 ? Math.Round(intendedMeasured / window, 6) : 0,
+            AchievedRate = window > 0 ? Math.Round(sentMeasured / window, 6) : 0,
             MaxSendLagMs = Math.Round(_maxLagMs, 3),
             LateThresholdMs = _options.LateThreshold.TotalMilliseconds,
         };
