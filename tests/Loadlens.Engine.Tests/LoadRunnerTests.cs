@@ -339,4 +339,25 @@ public sealed class LoadRunnerTests
         accepted.Total.Failures.ShouldBe(0);
         target.Count.ShouldBe(3);
     }
+
+    [Fact]
+    public async Task FeederValueThatBreaksTheRequest_IsARecordedFailureNotACrash()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = new ScenarioDefinition
+        {
+            Name = "bad-values",
+            BaseUrl = target.BaseAddress,
+            Feeders = [new FeederDefinition { Name = "v", Kind = FeederKind.Csv, Values = ["ok", "bad\r\nX-Injected: 1"] }],
+            Endpoints = [new EndpointDefinition { Name = "h", Path = "/count", Headers = new Dictionary<string, string> { ["X-Value"] = "{{v}}" } }],
+            Load = new LoadProfile { Users = 1, Iterations = 10 },
+        };
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Total.Requests.ShouldBe(10);
+        result.Total.Failures.ShouldBe(5);
+        target.Count.ShouldBe(5);
+        result.Errors.ShouldNotBeEmpty();
+    }
 }

@@ -38,19 +38,29 @@ internal sealed class RequestExecutor
         var template = _templates[endpoint];
         HttpRequestMessage request;
         var dispose = false;
-        if (template.IsStatic)
+        try
         {
-            request = user.StaticRequests[endpoint] ??= template.Create(user.FeederValues);
-        }
-        else
-        {
-            foreach (var f in template.UsedFeeders)
+            if (template.IsStatic)
             {
-                user.FeederValues[f] = _feeders.Next(f, user.Random);
+                request = user.StaticRequests[endpoint] ??= template.Create(user.FeederValues);
             }
+            else
+            {
+                foreach (var f in template.UsedFeeders)
+                {
+                    user.FeederValues[f] = _feeders.Next(f, user.Random);
+                }
 
-            request = template.Create(user.FeederValues);
-            dispose = true;
+                request = template.Create(user.FeederValues);
+                dispose = true;
+            }
+        }
+        catch (Exception ex) when (ex is UriFormatException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            // e.g. a feeder value that makes the URL invalid: a failed request, never a crashed run
+            var at = Stopwatch.GetTimestamp();
+            _recorder.Current.Record(endpoint, 1, 0, ErrorCategory.Other, 0, 0, "cannot build the request: " + ex.Message, at);
+            return true;
         }
 
         var status = 0;
@@ -109,8 +119,10 @@ internal sealed class RequestExecutor
             message = $"request timed out after {_timeout.TotalSeconds:0.###} s";
             _ = ex;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or AuthenticationException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Any transport failure (HttpRequestException, IOException, NotSupportedException, …) is a
+            // recorded, classified failure of this request; the run goes on.
             (category, message) = Classify(ex);
         }
         finally

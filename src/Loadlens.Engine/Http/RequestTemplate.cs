@@ -94,7 +94,14 @@ internal sealed class RequestTemplate
         };
         foreach (var (name, value) in _headers)
         {
-            request.Headers.TryAddWithoutValidation(name, value.Render(values));
+            var text = value.Render(values);
+            if (text.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            {
+                request.Dispose();
+                throw new FormatException($"header '{name}' value contains a line break");
+            }
+
+            request.Headers.TryAddWithoutValidation(name, text);
         }
 
         if (_body is not null)
