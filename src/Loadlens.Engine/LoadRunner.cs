@@ -24,8 +24,8 @@ public static class LoadRunner
         ArgumentNullException.ThrowIfNull(scenario);
         options ??= new LoadRunnerOptions();
         Validate(scenario);
+        using var run = new LoadRun(scenario, options); // builds every request template: bad input fails here, before any network traffic
         await CheckTargetAsync(scenario.BaseUrl, options, cancellationToken).ConfigureAwait(false);
-        using var run = new LoadRun(scenario, options);
         return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -77,6 +77,11 @@ public static class LoadRunner
             if (load.MaxInFlight < 1)
             {
                 throw new ArgumentException("maxInFlight must be at least 1");
+            }
+
+            if (!(new Scheduling.ArrivalSchedule(load).TotalArrivals >= 1))
+            {
+                throw new ArgumentException("the open-model schedule has no arrivals (every rate is 0)");
             }
         }
         else if (load.Stages.Count == 0 && load.Users < 1)

@@ -125,6 +125,8 @@ public sealed class RunCommandTests
     [InlineData("run", "http://127.0.0.1:9/", "--bogus")]
     [InlineData("run", "missing-file.yaml")]
     [InlineData("run", "http://127.0.0.1:9/", "-d", "2s", "-w", "5s")]
+    [InlineData("run", "http://127.0.0.1:9/", "-X", "GE(T")]
+    [InlineData("run", "http://127.0.0.1:9/", "-X", "POST", "--body", "x", "-H", "Content-Type: json", "-d", "1s")]
     public async Task BadUsage_ExitCode2_NoStackTrace(params string[] args)
     {
         using var cli = new CliHarness();

@@ -360,4 +360,107 @@ public sealed class LoadRunnerTests
         target.Count.ShouldBe(5);
         result.Errors.ShouldNotBeEmpty();
     }
+
+    [Fact]
+    public async Task OpenModel_RampDownToZero_StillLastsThePlannedTime()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/count", new LoadProfile
+        {
+            Model = LoadModel.Open,
+            Stages = [new LoadStage(TimeSpan.FromSeconds(1), 20), new LoadStage(TimeSpan.FromSeconds(1), 0), new LoadStage(TimeSpan.FromSeconds(1), 0)],
+        });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.DurationSeconds.ShouldBeGreaterThanOrEqualTo(2.95);
+        result.Arrivals!.Intended.ShouldBe(20);
+        result.Arrivals.IntendedRate.ShouldBe(20 / 3.0, 0.2);
+    }
+
+    [Fact]
+    public async Task OpenModel_ScheduleWithoutArrivals_IsRejected()
+    {
+        var scenario = Scenarios.Get(new Uri("http://127.0.0.1:9/"), "/", new LoadProfile
+        {
+            Model = LoadModel.Open,
+            Stages = [new LoadStage(TimeSpan.FromSeconds(3), 0)],
+        });
+
+        var ex = await Should.ThrowAsync<ArgumentException>(() => LoadRunner.RunAsync(scenario));
+        ex.Message.ShouldContain("no arrivals");
+    }
+
+    [Fact]
+    public async Task ClosedModel_IterationsWithAStageTrough_KeepGoingAfterTheTrough()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/delay/5", new LoadProfile
+        {
+            Stages = [new LoadStage(TimeSpan.FromSeconds(1), 2), new LoadStage(TimeSpan.FromSeconds(1), 0), new LoadStage(TimeSpan.FromSeconds(1), 2)],
+            Iterations = 1_000_000_000,
+        });
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.DurationSeconds.ShouldBeGreaterThanOrEqualTo(2.9);
+        result.Intervals[^1].Total.Requests.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task InvalidContentType_IsRejectedBeforeTheRun()
+    {
+        var scenario = Scenarios.Get(new Uri("http://127.0.0.1:9/"), "/", new LoadProfile { Users = 1, Iterations = 1 }, "POST");
+        scenario = scenario with
+        {
+            Endpoints = [scenario.Endpoints[0] with { Body = "x", Headers = new Dictionary<string, string> { ["Content-Type"] = "json" } }],
+        };
+
+        var ex = await Should.ThrowAsync<ArgumentException>(() => LoadRunner.RunAsync(scenario, new LoadRunnerOptions { CheckTargetFirst = false }));
+        ex.Message.ShouldContain("Content-Type");
+    }
+
+    [Fact]
+    public async Task ThrowingProgressObserver_DoesNotBreakTheRun()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = Scenarios.Get(target.BaseAddress, "/count", new LoadProfile { Users = 2, Duration = TimeSpan.FromSeconds(2.2) });
+        var progress = new ThrowingProgress();
+
+        var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Progress = progress });
+
+        progress.Calls.ShouldBeGreaterThanOrEqualTo(2);
+        result.Outcome.Completed.ShouldBeTrue();
+        result.Total.Requests.ShouldBe(target.Count);
+    }
+
+    [Fact]
+    public async Task SequentialFeederOverTheFullInt64Range_DoesNotCrash()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var scenario = new ScenarioDefinition
+        {
+            Name = "range",
+            BaseUrl = target.BaseAddress,
+            Feeders = [new FeederDefinition { Name = "n", Kind = FeederKind.Range, From = long.MinValue, To = long.MaxValue }],
+            Endpoints = [new EndpointDefinition { Name = "echo", Path = "/echo/{{n}}" }],
+            Load = new LoadProfile { Users = 1, Iterations = 3 },
+        };
+
+        var result = await LoadRunner.RunAsync(scenario);
+
+        result.Total.Requests.ShouldBe(3);
+        result.Total.Failures.ShouldBe(0);
+    }
+
+    private sealed class ThrowingProgress : IProgress<LiveSnapshot>
+    {
+        public int Calls;
+
+        public void Report(LiveSnapshot value)
+        {
+            Calls++;
+            throw new InvalidOperationException("observer bug");
+        }
+    }
 }

@@ -101,6 +101,10 @@ internal static class RunCommand
         }
 
         var method = (parse.GetValue(Method) ?? "GET").ToUpperInvariant();
+        if (method.Length == 0 || method.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal)))
+        {
+            throw new InputFormatException($"--method: '{method}' is not a valid HTTP method");
+        }
         var body = parse.GetValue(Body);
         if (body is { Length: > 1 } && body[0] == '@')
         {

@@ -48,6 +48,11 @@ internal static class RunPipeline
         {
             result = await live.RunAsync(scenario.Name, () => LoadRunner.RunAsync(scenario, options, cancellationToken));
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cli.Error.WriteLine("interrupted before the run started; nothing was measured");
+            return ExitCodes.RunFailed;
+        }
         catch (TargetUnreachableException ex)
         {
             cli.Error.WriteLine($"error: {ex.Message}");

@@ -10,25 +10,31 @@ internal sealed class ShutdownSignal : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly PosixSignalRegistration? _term;
+    private readonly ConsoleCancelEventHandler _onCancel;
     private int _count;
+    private int _disposed;
 
     public ShutdownSignal(TextWriter notices)
     {
-        Console.CancelKeyPress += (_, e) =>
+        _onCancel = (_, e) =>
         {
-            if (Interlocked.Increment(ref _count) == 1)
+            if (Volatile.Read(ref _disposed) == 0 && Interlocked.Increment(ref _count) == 1)
             {
                 e.Cancel = true;
                 notices.WriteLine("Stopping: finishing in-flight requests and writing results (Ctrl-C again to abort)…");
                 _cts.Cancel();
             }
         };
+        Console.CancelKeyPress += _onCancel;
         if (!OperatingSystem.IsWindows())
         {
             _term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
             {
-                ctx.Cancel = true;
-                _cts.Cancel();
+                if (Volatile.Read(ref _disposed) == 0)
+                {
+                    ctx.Cancel = true;
+                    _cts.Cancel();
+                }
             });
         }
     }
@@ -37,6 +43,8 @@ internal sealed class ShutdownSignal : IDisposable
 
     public void Dispose()
     {
+        Volatile.Write(ref _disposed, 1);
+        Console.CancelKeyPress -= _onCancel;
         _term?.Dispose();
         _cts.Dispose();
     }

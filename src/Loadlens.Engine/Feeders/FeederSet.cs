@@ -56,7 +56,7 @@ internal sealed class FeederSet
             var span = (ulong)(_definition.To - _definition.From) + 1;
             var offset = _definition.Order == FeederOrder.Random
                 ? (ulong)random.NextInt64(0, span == 0 ? long.MaxValue : (long)Math.Min(span, long.MaxValue))
-                : (ulong)Interlocked.Increment(ref _cursor) % span;
+                : span == 0 ? (ulong)Interlocked.Increment(ref _cursor) : (ulong)Interlocked.Increment(ref _cursor) % span; // span 0: the full 2^64 range
             return ((long)((ulong)_definition.From + offset)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
     }

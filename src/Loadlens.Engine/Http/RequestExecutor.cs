@@ -55,11 +55,12 @@ internal sealed class RequestExecutor
                 dispose = true;
             }
         }
-        catch (Exception ex) when (ex is UriFormatException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // e.g. a feeder value that makes the URL invalid: a failed request, never a crashed run
+            // e.g. a feeder value that makes the URL or a header invalid: a failed request, never a crashed run
             var at = Stopwatch.GetTimestamp();
             _recorder.Current.Record(endpoint, 1, 0, ErrorCategory.Other, 0, 0, "cannot build the request: " + ex.Message, at);
+            await Task.Yield(); // keep a user that only ever fails from monopolising a thread-pool thread
             return true;
         }
 

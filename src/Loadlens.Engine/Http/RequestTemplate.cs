@@ -19,7 +19,15 @@ internal sealed class RequestTemplate
     {
         Index = index;
         Name = endpoint.Name;
-        Method = new HttpMethod(endpoint.Method.ToUpperInvariant());
+        try
+        {
+            Method = new HttpMethod(endpoint.Method.ToUpperInvariant());
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"endpoint '{endpoint.Name}': '{endpoint.Method}' is not a valid HTTP method", ex);
+        }
+
         _baseUrl = scenario.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         var path = endpoint.Path.Length == 0 || endpoint.Path[0] == '/' ? endpoint.Path : "/" + endpoint.Path;
         _path = TextTemplate.Parse(path, feederIndex);
@@ -30,6 +38,11 @@ internal sealed class RequestTemplate
         }
 
         _contentType = headers.Remove("Content-Type", out var ct) ? ct : "application/json";
+        if (!MediaTypeHeaderValue.TryParse(_contentType, out _))
+        {
+            throw new ArgumentException($"endpoint '{endpoint.Name}': Content-Type '{_contentType}' is not a valid media type (e.g. application/json)");
+        }
+
         _headers = headers.Select(h => (h.Key, TextTemplate.Parse(h.Value, feederIndex))).ToArray();
         if (endpoint.Body is not null)
         {

@@ -44,6 +44,18 @@ internal sealed class LoadRun : IDisposable
         _templates = scenario.Endpoints
             .Select((e, i) => new RequestTemplate(i, e, scenario, name => _feeders.IndexOf(name)))
             .ToArray();
+        foreach (var template in _templates.Where(t => t.IsStatic))
+        {
+            try
+            {
+                template.Create([]).Dispose(); // fail fast on a request that can never be built
+            }
+            catch (Exception ex) when (ex is FormatException or UriFormatException or InvalidOperationException)
+            {
+                throw new ArgumentException($"endpoint '{template.Name}': the request cannot be built: {ex.Message}", ex);
+            }
+        }
+
         var total = scenario.Endpoints.Sum(e => e.Weight);
         double acc = 0;
         _cumulativeWeights = scenario.Endpoints.Select(e => acc += e.Weight / total).ToArray();
@@ -95,7 +107,26 @@ internal sealed class LoadRun : IDisposable
         });
 
         var driver = _load.Model == LoadModel.Open ? Task.Run(RunOpenAsync, CancellationToken.None) : Task.Run(RunClosedAsync, CancellationToken.None);
-        await CollectUntilDoneAsync(driver, planned).ConfigureAwait(false);
+        try
+        {
+            await CollectUntilDoneAsync(driver, planned).ConfigureAwait(false);
+        }
+        catch
+        {
+            // never dispose the handler or recorder under running users
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _hardStop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await driver.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            throw;
+        }
+
         await driver.ConfigureAwait(false);
 
         var end = Stopwatch.GetTimestamp();
@@ -177,6 +208,21 @@ internal sealed class LoadRun : IDisposable
         var interval = _recorder!.CollectInterval(now, active, warmup);
         if (_options.Progress is { } progress)
         {
+            try
+            {
+                ReportProgress(progress, interval, now, active, planned, warmup);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A broken progress observer must not break the measurement.
+                _ = ex;
+            }
+        }
+    }
+
+    private void ReportProgress(IProgress<LiveSnapshot> progress, Loadlens.Core.Results.TimeSeriesInterval interval, long now, int active, TimeSpan? planned, bool warmup)
+    {
+        {
             var elapsed = Stopwatch.GetElapsedTime(_start, now).TotalSeconds;
             progress.Report(new LiveSnapshot
             {
@@ -188,7 +234,7 @@ internal sealed class LoadRun : IDisposable
                 P95Ms = interval.Total.Latency.P95,
                 P99Ms = interval.Total.Latency.P99,
                 IntervalFailures = interval.Total.Failures,
-                TotalRequests = _recorder.AllRequests,
+                TotalRequests = _recorder!.AllRequests,
                 TotalFailures = _recorder.AllFailures,
                 ActiveUsers = active,
                 IterationsPlanned = _load.Iterations,
@@ -254,7 +300,7 @@ internal sealed class LoadRun : IDisposable
                     }
                 }
 
-                if (_load.Iterations is not null && users.Count > 0 && users.All(u => u.Task.IsCompleted))
+                if (_load.Iterations is not null && Interlocked.Read(ref _remainingIterations) <= 0 && users.All(u => u.Task.IsCompleted))
                 {
                     break; // every iteration handed out and finished
                 }
@@ -328,9 +374,9 @@ internal sealed class LoadRun : IDisposable
         var tasks = new ConcurrentDictionary<Task, byte>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // The dispatcher is a dedicated thread that sleeps with Thread.Sleep (nanosleep: ~0.1 ms
-        // precision) rather than Task.Delay, whose timer queue runs on a coarse clock (up to 4 ms
-        // early or late on Linux) and would send arrivals before their intended time.
+        // The dispatcher is a dedicated thread that sleeps with nanosleep (sub-millisecond precision,
+        // see PreciseSleep) rather than Task.Delay, whose timer queue runs on a coarse clock (up to
+        // 4 ms early or late on Linux). It never sends before the intended time.
         var thread = new Thread(() =>
         {
             try
@@ -378,6 +424,13 @@ internal sealed class LoadRun : IDisposable
             var due = schedule.TimeOf(k);
             if (due >= schedule.TotalSeconds || double.IsInfinity(due))
             {
+                // No more arrivals (e.g. a ramp down to 0): the run still lasts as planned.
+                var left = schedule.TotalSeconds - Stopwatch.GetElapsedTime(_start).TotalSeconds;
+                if (left > 0)
+                {
+                    stop.WaitHandle.WaitOne(TimeSpan.FromSeconds(left));
+                }
+
                 break;
             }
 
@@ -386,7 +439,7 @@ internal sealed class LoadRun : IDisposable
             while (now < dueTimestamp && !stop.IsCancellationRequested)
             {
                 var wait = (dueTimestamp - now) / frequency;
-                Thread.Sleep(TimeSpan.FromSeconds(Math.Min(wait, 0.05)));
+                Scheduling.PreciseSleep.Sleep(Math.Min(wait, 0.05));
                 now = Stopwatch.GetTimestamp();
             }
 
