@@ -58,6 +58,9 @@ public sealed record RunResult
     /// <summary>Open-model bookkeeping: intended vs. achieved arrivals; null for closed-model runs.</summary>
     public ArrivalAccounting? Arrivals { get; init; }
 
+    /// <summary>The load generator's own resource use; null when unknown (imported results).</summary>
+    public GeneratorStats? Generator { get; init; }
+
     /// <summary>SLA targets declared with the scenario (evaluated by the analyzer).</summary>
     public IReadOnlyList<Scenarios.SlaTarget> Sla { get; init; } = [];
 

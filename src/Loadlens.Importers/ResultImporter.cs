@@ -1,0 +1,33 @@
+using Loadlens.Core;
+using Loadlens.Core.Results;
+using Loadlens.Core.Serialization;
+
+namespace Loadlens.Importers;
+
+/// <summary>
+/// Front door of the importers: reads any supported result file (or Locust CSV prefix) into the
+/// same <see cref="RunResult"/> the engine produces. Bad input throws <see cref="InputFormatException"/>
+/// naming the file, line and problem.
+/// </summary>
+public static class ResultImporter
+{
+    /// <summary>Format names accepted by <c>--format</c>.</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["loadlens"];
+
+    /// <summary>Reads <paramref name="path"/>; <paramref name="format"/> forces a format, null auto-detects.</summary>
+    public static async Task<RunResult> ImportAsync(string path, string? format = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (format is not null && !Formats.Contains(format, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InputFormatException(path, 0, 0, $"unknown format '{format}' (expected one of: {string.Join(", ", Formats)})");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new InputFormatException(path, 0, 0, "file not found");
+        }
+
+        return await RunResultJson.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+}
