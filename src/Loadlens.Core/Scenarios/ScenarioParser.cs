@@ -636,10 +636,25 @@ internal sealed class ScenarioParser
 
     // ---------------------------------------------------------------- SLA
 
-    private List<SlaTarget> ParseSla(YamlNode node, IReadOnlyList<EndpointDefinition> endpoints)
+    /// <summary>
+    /// Parse a stand-alone SLA file: either a mapping with a single <c>sla</c> key or a bare list of SLA entries.
+    /// Endpoint patterns are not checked against endpoints here (the run is not known yet).
+    /// </summary>
+    public List<SlaTarget> ParseSlaDocument(YamlNode rootNode)
+    {
+        if (rootNode is YamlSequenceNode)
+        {
+            return ParseSla(rootNode, null);
+        }
+
+        var root = Mapping(rootNode, "the SLA file", ["sla"], "the SLA file", "a mapping with an 'sla' list, or a list of SLA entries");
+        return ParseSla(root.Require("sla"), null);
+    }
+
+    private List<SlaTarget> ParseSla(YamlNode node, IReadOnlyList<EndpointDefinition>? endpoints)
     {
         var targets = new List<SlaTarget>();
-        var names = endpoints.Select(e => e.Name).ToList();
+        var names = endpoints?.Select(e => e.Name).ToList();
         foreach (var item in Sequence(node, "'sla'", "a list of SLA entries").Children)
         {
             var entry = Mapping(item, "the SLA entry", SlaKeys, "each SLA entry", "a mapping such as { endpoint: \"*\", p95: 300ms }");
@@ -650,7 +665,7 @@ internal sealed class ScenarioParser
                 throw Error(endpointNode, "'endpoint' cannot be empty (use \"*\" for every endpoint)");
             }
 
-            if (!names.Any(n => WildcardMatch(pattern, n)))
+            if (names is not null && !names.Any(n => WildcardMatch(pattern, n)))
             {
                 throw Error(endpointNode, $"SLA endpoint '{TextTemplates.Shorten(pattern)}' matches no endpoint{Suggestions.DidYouMean(pattern, names)} (endpoints: {List(names)})");
             }

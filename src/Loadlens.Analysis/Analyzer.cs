@@ -1,0 +1,55 @@
+using Loadlens.Analysis.Advice;
+using Loadlens.Analysis.Rules;
+using Loadlens.Analysis.Sla;
+using Loadlens.Core.Findings;
+using Loadlens.Core.Results;
+
+namespace Loadlens.Analysis;
+
+/// <summary>Runs every findings rule, the SLA checks and the advisors over a <see cref="RunResult"/>.</summary>
+public static class Analyzer
+{
+    private static readonly IRule[] AllRules =
+    [
+        new GeneratorSaturationRule(), new ErrorRateRule(), new ConnectionErrorsRule(), new RateLimitedRule(),
+        new SerializedResourceRule(), new TailLatencyRule(), new LatencyDegradationRule(), new PeriodicStallRule(),
+        new HighVarianceRule(), new ColdStartRule(),
+    ];
+
+    /// <summary>The findings of every rule, most severe first (then in rule order, then by endpoint).</summary>
+    public static IReadOnlyList<Finding> Findings(RunResult run, AnalysisOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var view = new RunView(run);
+        var opts = options ?? AnalysisOptions.Default;
+        var order = RuleIds.All.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+        var endpointOrder = run.Endpoints.Select((e, i) => (e.Name, i)).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().i);
+        return AllRules
+            .SelectMany(rule => rule.Evaluate(view, opts))
+            .OrderByDescending(f => f.Severity)
+            .ThenBy(f => order.GetValueOrDefault(f.RuleId, int.MaxValue))
+            .ThenBy(f => f.Endpoint is null ? -1 : endpointOrder.GetValueOrDefault(f.Endpoint, int.MaxValue))
+            .ToList();
+    }
+
+    /// <summary>The full analysis of <paramref name="run"/>.</summary>
+    public static AnalysisReport Analyze(RunResult run, AnalysisOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var opts = options ?? AnalysisOptions.Default;
+        var findings = Findings(run, opts);
+        var sla = SlaEvaluator.Evaluate(run, opts.Sla ?? run.Sla);
+        var recommendations = RecommendationBuilder.Build(findings);
+        var cache = CacheTtlAdvisor.Advise(run);
+        return new AnalysisReport
+        {
+            RunName = run.Name,
+            Tool = run.Source.Tool,
+            Summary = ExecutiveSummary.Build(run, findings, sla, recommendations),
+            Findings = findings,
+            Sla = sla,
+            Recommendations = recommendations,
+            CacheTtl = cache,
+        };
+    }
+}

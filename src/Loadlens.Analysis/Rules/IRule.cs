@@ -1,0 +1,55 @@
+using Loadlens.Core.Findings;
+
+namespace Loadlens.Analysis.Rules;
+
+/// <summary>One findings rule: a pure function of the run (and the options).</summary>
+internal interface IRule
+{
+    /// <summary>The rule id every finding of this rule carries.</summary>
+    string Id { get; }
+
+    /// <summary>Evaluate the rule.</summary>
+    IEnumerable<Finding> Evaluate(RunView view, AnalysisOptions options);
+}
+
+/// <summary>Helpers shared by the rules.</summary>
+internal static class RuleText
+{
+    private static readonly System.Globalization.CultureInfo Invariant = System.Globalization.CultureInfo.InvariantCulture;
+
+    /// <summary>Evidence with its value rounded to 4 significant decimals so reports are stable.</summary>
+    public static Evidence Ev(string name, double value, string unit, double? threshold = null)
+        => new(name, Round(value), unit, threshold is { } t ? Round(t) : null);
+
+    /// <summary>Round to 3 decimals (values &gt;= 1) or 4 significant digits (smaller values).</summary>
+    public static double Round(double value)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value))
+        {
+            return 0;
+        }
+
+        if (Math.Abs(value) >= 1 || value == 0)
+        {
+            return Math.Round(value, 3, MidpointRounding.AwayFromZero);
+        }
+
+        var digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 15);
+        return Math.Round(value, digits, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>Milliseconds for prose: "144 ms", "8.5 ms", "0.58 ms".</summary>
+    public static string Ms(double ms) => ms.ToString(ms >= 100 ? "0" : ms >= 10 ? "0.#" : "0.##", Invariant) + " ms";
+
+    /// <summary>A percentage for prose: "3.15 %".</summary>
+    public static string Percent(double fraction) => (fraction * 100).ToString(fraction >= 0.1 ? "0.#" : "0.##", Invariant) + " %";
+
+    /// <summary>A rate for prose: "60.2 req/s".</summary>
+    public static string Rate(double perSecond) => perSecond.ToString(perSecond >= 100 ? "0" : "0.#", Invariant) + " req/s";
+
+    /// <summary>A plain number for prose.</summary>
+    public static string Num(double value, string format = "0.##") => value.ToString(format, Invariant);
+
+    /// <summary>Status class of a status code text ("503" → "5xx").</summary>
+    public static string StatusClass(string status) => status.Length == 3 && char.IsAsciiDigit(status[0]) ? status[0] + "xx" : status;
+}
