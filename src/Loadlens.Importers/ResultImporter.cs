@@ -1,6 +1,8 @@
 using Loadlens.Core;
 using Loadlens.Core.Results;
 using Loadlens.Core.Serialization;
+using Loadlens.Importers.Common;
+using Loadlens.Importers.Locust;
 
 namespace Loadlens.Importers;
 
@@ -12,7 +14,7 @@ namespace Loadlens.Importers;
 public static class ResultImporter
 {
     /// <summary>Format names accepted by <c>--format</c>.</summary>
-    public static IReadOnlyList<string> Formats { get; } = ["loadlens"];
+    public static IReadOnlyList<string> Formats { get; } = [.. FormatDetector.Names];
 
     /// <summary>Reads <paramref name="path"/>; <paramref name="format"/> forces a format, null auto-detects.</summary>
     public static async Task<RunResult> ImportAsync(string path, string? format = null, CancellationToken cancellationToken = default)
@@ -23,11 +25,24 @@ public static class ResultImporter
             throw new InputFormatException(path, 0, 0, $"unknown format '{format}' (expected one of: {string.Join(", ", Formats)})");
         }
 
-        if (!File.Exists(path))
+        var resolved = format?.ToLowerInvariant() ?? FormatDetector.Detect(path);
+        if (resolved != FormatDetector.Locust && !File.Exists(path))
         {
-            throw new InputFormatException(path, 0, 0, "file not found");
+            throw new InputFormatException(path, 0, 0, Directory.Exists(path) ? "is a folder, not a result file" : "file not found");
         }
 
-        return await RunResultJson.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return resolved switch
+            {
+                FormatDetector.Loadlens => await RunResultJson.ReadAsync(path, cancellationToken).ConfigureAwait(false),
+                FormatDetector.Locust => await Task.Run(() => LocustImporter.Import(path, cancellationToken), cancellationToken).ConfigureAwait(false),
+                _ => throw new InputFormatException(path, 0, 0, $"format '{resolved}' is not supported yet"),
+            };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new InputFormatException(path, 0, 0, "cannot read the file: " + ex.Message, ex);
+        }
     }
 }
