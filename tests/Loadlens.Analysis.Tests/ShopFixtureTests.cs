@@ -28,7 +28,8 @@ public sealed class ShopFixtureTests
 /// <summary>The expectations shared by the Locust fixture and the Loadlens re-run against <c>ShopTarget</c>.</summary>
 internal static class ShopExpectations
 {
-    public static void Assert(AnalysisReport report, string orders, string search, string health, string products)
+    /// <param name="trueServiceMs">The server's measured mean lock hold time, when known (Loadlens re-run).</param>
+    public static void Assert(AnalysisReport report, string orders, string search, string health, string products, double? trueServiceMs = null)
     {
         var serialized = report.Findings.Where(f => f.RuleId == RuleIds.SerializedResource).ToList();
         serialized.Count.ShouldBe(1, "exactly one serialized resource");
@@ -36,7 +37,20 @@ internal static class ShopExpectations
         ((int)serialized[0].Severity).ShouldBeGreaterThan((int)FindingSeverity.Info);
         var service = serialized[0].Evidence.Single(e => e.Name == "serviceTime");
         service.Unit.ShouldBe("ms");
-        service.Value.ShouldBeInRange(12, 18);
+        if (trueServiceMs is { } truth)
+        {
+            // The estimate must track what the server really did; on a loaded machine the lock is held
+            // longer than the nominal 15 ms, and then the honest estimate is longer too.
+            service.Value.ShouldBeInRange(truth * 0.85, truth * 1.15, $"true mean hold time {truth:F2} ms");
+            if (truth <= 16.5)
+            {
+                service.Value.ShouldBeInRange(12, 18);
+            }
+        }
+        else
+        {
+            service.Value.ShouldBeInRange(12, 18);
+        }
 
         var errors = report.Findings.Where(f => f.RuleId == RuleIds.ErrorRate && f.Endpoint == search).ToList();
         errors.Count.ShouldBe(1);

@@ -8,26 +8,32 @@ namespace Loadlens.Analysis.Rules;
 /// writer, one connection, a single-threaded stage).
 /// <para>
 /// Heuristic (docs/analysis.md, research §1.6 and §2.1). Let X be the endpoint's throughput, R its mean
-/// latency and W its fastest request (the best available estimate of the work time, i.e. the time with no
-/// queue). By Little's law the endpoint holds N = X·R requests on average. If they were served in parallel,
-/// latency would stay near W whatever N is. If they are served one at a time by a resource with service
-/// time S, then (utilisation law) X ≤ 1/S, every request takes at least S (so W ≈ S), and once the
-/// resource is saturated X ≈ 1/S and the rest of R is waiting: R ≈ N·S. So the rule fires when
+/// latency and W its fastest request (an upper bound of the work time). By Little's law the endpoint holds
+/// N = X·R requests on average. Served in parallel, latency would stay near the work time whatever N is;
+/// served one at a time by a resource with service time S, X ≤ 1/S (utilisation law), every request takes
+/// at least S, and once the resource is saturated X ≈ 1/S and the rest of R is waiting: R ≈ N·S. The
+/// rule needs N ≥ 3 (a real queue), X·W ≥ 0.6 (no request was much faster than 1/X, as none can be behind
+/// one server) and a flat per-interval throughput at steady load (robust CV = 1.4826·MAD/median ≤ 0.25, so one stalled
+/// interval does not hide the plateau), and then one of:
 /// </para>
 /// <list type="bullet">
-/// <item>N = X·R ≥ 3: several requests are in flight on average (a real queue, not one slow request);</item>
-/// <item>R ≥ 3·W: latency is far above the work time;</item>
-/// <item>0.6 ≤ X·W ≤ 1.25: one server whose service time is the work time is (nearly) fully busy: the
-/// throughput is pinned at 1/W, which a parallel endpoint would have no reason to be;</item>
-/// <item>per-interval throughput at steady load is flat (coefficient of variation ≤ 0.25).</item>
+/// <item>A, one server confirmed: X·W ≤ 1.25 (the fastest request ≈ 1/X: a single server whose service
+/// time is the work time is fully busy) and R ≥ 2.5·W (latency far above the work time);</item>
+/// <item>B, saturated, the fastest request already waited (X·W &gt; 1.25, typical when the queue never
+/// empties): R ≥ 2·W, and across ≥ 5 steady intervals the in-flight count N_i = X_i·R_i varies (90th/10th
+/// percentile ≥ 1.3) while the throughput does not follow it (elasticity d ln X_i / d ln N_i ≤ 0.5; a
+/// parallel endpoint has ≈ 1).</item>
 /// </list>
-/// The service-time estimate reported is S ≈ 1/X (one server), cross-checked against W.
+/// The service time reported is S ≈ 1/X for one server (c/X for a pool of c, which case B cannot rule out).
 /// </summary>
 internal sealed class SerializedResourceRule : IRule
 {
     internal const double MinInFlight = 3;
-    internal const double MinQueueFactor = 3;
+    internal const double MinQueueFactor = 2.5;
+    internal const double MinQueueFactorSaturated = 2;
     internal const double MinUtilization = 0.6;
+    internal const double MinInFlightSpread = 1.3;
+    internal const double MaxElasticity = 0.5;
     internal const double MaxUtilization = 1.25;
     internal const double MaxThroughputCv = 0.25;
 
@@ -49,17 +55,36 @@ internal sealed class SerializedResourceRule : IRule
             var inFlight = x * r / 1000;
             var queueFactor = r / w;
             var utilization = x * w / 1000;
-            if (inFlight < MinInFlight || queueFactor < MinQueueFactor || utilization < MinUtilization || utilization > MaxUtilization)
+            if (inFlight < MinInFlight || utilization < MinUtilization)
             {
                 continue;
             }
 
-            var perInterval = RunView.Series(view.Steady, e.Name)
-                .Where(p => p.Figures.Requests > 0)
-                .Select(p => p.Figures.Requests / p.Interval.DurationSeconds)
+            var points = RunView.Series(view.Steady, e.Name)
+                .Where(p => p.Figures.Requests > 0 && p.Figures.Latency.Mean > 0)
+                .Select(p => (X: p.Figures.Requests / p.Interval.DurationSeconds, N: p.Figures.Requests / p.Interval.DurationSeconds * p.Figures.Latency.Mean / 1000))
                 .ToList();
-            var cv = perInterval.Count >= 3 ? Statistics.Robust.CoefficientOfVariation(perInterval) : 0;
+            var rates = points.Select(p => p.X).ToList();
+            var cv = rates.Count >= 3 ? Statistics.Robust.ScaledMad(rates) / Statistics.Robust.Median(rates) : 0;
             if (cv > MaxThroughputCv)
+            {
+                continue;
+            }
+
+            var singleServer = utilization <= MaxUtilization;
+            double? spread = null;
+            double? elasticity = null;
+            if (points.Count >= 5)
+            {
+                var sortedN = points.Select(p => p.N).Order().ToList();
+                spread = Quantile(sortedN, 0.9) / Math.Max(1e-9, Quantile(sortedN, 0.1));
+                elasticity = Elasticity(points);
+            }
+
+            var confirmed = singleServer
+                ? queueFactor >= MinQueueFactor
+                : queueFactor >= MinQueueFactorSaturated && spread >= MinInFlightSpread && elasticity <= MaxElasticity;
+            if (!confirmed)
             {
                 continue;
             }
@@ -73,23 +98,55 @@ internal sealed class SerializedResourceRule : IRule
                 Ev("meanLatency", r, "ms"),
                 Ev("workTime", w, "ms"),
                 Ev("inFlight", inFlight, "count", MinInFlight),
-                Ev("latencyOverWork", queueFactor, "ratio", MinQueueFactor),
+                Ev("latencyOverWork", queueFactor, "ratio", singleServer ? MinQueueFactor : MinQueueFactorSaturated),
                 Ev("utilization", utilization, "ratio", MinUtilization),
             };
-            if (perInterval.Count >= 3)
+            if (rates.Count >= 3)
             {
                 evidence.Add(Ev("throughputCv", cv, "ratio", MaxThroughputCv));
+            }
+
+            if (elasticity is { } el && spread is { } sp)
+            {
+                evidence.Add(Ev("inFlightSpread", sp, "ratio", MinInFlightSpread));
+                evidence.Add(Ev("throughputElasticity", el, "ratio", MaxElasticity));
             }
 
             yield return new Finding(
                 Id,
                 severity,
                 e.Name,
-                $"Requests queue behind one serialized resource (service time ≈ {Ms(serviceMs)}, capacity ≈ {Rate(x)})",
+                singleServer
+                    ? $"Requests queue behind one serialized resource (service time ≈ {Ms(serviceMs)}, capacity ≈ {Rate(x)})"
+                    : $"Requests queue behind a saturated serialized resource (throughput pinned at ≈ {Rate(x)}: service time ≈ {Ms(serviceMs)} if it is one server)",
                 evidence,
                 new Recommendation(
                     RecommendationTier.ShortTerm,
                     $"Find the lock, single writer, single connection or single-threaded stage behind {e.Name}: about {Ms(serviceMs)} of exclusive work per request caps it at ≈ {Rate(x)}, and the other {Num(Math.Max(0, inFlight - 1), "0.#")} requests in flight wait (mean {Ms(r)} against {Ms(w)} of work). Shrink or split the critical section, or partition the resource; more users, threads or instances will not raise its throughput."));
         }
+    }
+
+    private static double Quantile(List<double> sorted, double q)
+    {
+        var pos = q * (sorted.Count - 1);
+        var lo = (int)Math.Floor(pos);
+        var hi = Math.Min(sorted.Count - 1, lo + 1);
+        return sorted[lo] + ((sorted[hi] - sorted[lo]) * (pos - lo));
+    }
+
+    /// <summary>OLS slope of ln X on ln N: ≈ 1 when throughput follows concurrency, ≈ 0 when it is capped.</summary>
+    private static double Elasticity(List<(double X, double N)> points)
+    {
+        var lx = points.Select(p => Math.Log(p.N)).ToList();
+        var ly = points.Select(p => Math.Log(p.X)).ToList();
+        var mx = lx.Average();
+        var my = ly.Average();
+        var sxx = lx.Sum(v => (v - mx) * (v - mx));
+        if (sxx <= 0)
+        {
+            return 1;
+        }
+
+        return lx.Zip(ly, (a, b) => (a - mx) * (b - my)).Sum() / sxx;
     }
 }
