@@ -48,7 +48,7 @@ internal sealed class ErrorRateRule : IRule
                 evidence.Add(Ev($"status{cls.Key}", cls.Sum(), "count"));
             }
 
-            var first = dominant is null ? string.Empty : $", first seen {Num(dominant.FirstSeenSeconds, "0.#")} s into the run";
+            var first = dominant is null || dominant.FirstSeenSeconds <= 0 ? string.Empty : $", first seen {Num(dominant.FirstSeenSeconds, "0.#")} s into the run";
             var message = dominant is null || string.IsNullOrWhiteSpace(dominant.Message) ? string.Empty : $" (\"{Shorten(dominant.Message)}\")";
             yield return new Finding(
                 Id,

@@ -42,7 +42,7 @@ internal static class RuleText
     public static string Ms(double ms) => ms.ToString(ms >= 100 ? "0" : ms >= 10 ? "0.#" : "0.##", Invariant) + " ms";
 
     /// <summary>A percentage for prose: "3.15 %".</summary>
-    public static string Percent(double fraction) => (fraction * 100).ToString(fraction >= 0.1 ? "0.#" : "0.##", Invariant) + " %";
+    public static string Percent(double fraction) => (fraction * 100).ToString("0.##", Invariant) + " %";
 
     /// <summary>A rate for prose: "60.2 req/s".</summary>
     public static string Rate(double perSecond) => perSecond.ToString(perSecond >= 100 ? "0" : "0.#", Invariant) + " req/s";

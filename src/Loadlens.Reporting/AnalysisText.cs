@@ -1,0 +1,54 @@
+using Loadlens.Core.Findings;
+
+namespace Loadlens.Reporting;
+
+/// <summary>Names of severities and tiers as every analysis output spells them.</summary>
+public static class AnalysisText
+{
+    /// <summary>"critical", "warning" or "info".</summary>
+    public static string Severity(FindingSeverity severity) => severity switch
+    {
+        FindingSeverity.Critical => "critical",
+        FindingSeverity.Warning => "warning",
+        _ => "info",
+    };
+
+    /// <summary>"immediate", "short-term" or "long-term".</summary>
+    public static string Tier(RecommendationTier tier) => tier switch
+    {
+        RecommendationTier.Immediate => "immediate",
+        RecommendationTier.ShortTerm => "short-term",
+        _ => "long-term",
+    };
+
+    /// <summary>"Immediate", "Short-term" or "Long-term".</summary>
+    public static string TierHeading(RecommendationTier tier) => tier switch
+    {
+        RecommendationTier.Immediate => "Immediate",
+        RecommendationTier.ShortTerm => "Short-term",
+        _ => "Long-term",
+    };
+
+    /// <summary>An evidence value with its unit, for prose and tables ("16.62 ms", "3.153 %", "8.668").</summary>
+    public static string Evidence(Evidence evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        var value = Number(evidence.Value);
+        var threshold = evidence.Threshold is { } t ? $" (threshold {Number(t)}{Unit(evidence.Unit)})" : string.Empty;
+        return value + Unit(evidence.Unit) + threshold;
+    }
+
+    /// <summary>A number with 3 decimals at or above 1 and up to 4 below ("16.619", "0.0158", "0").</summary>
+    public static string Number(double value)
+    {
+        var text = value.ToString(Math.Abs(value) >= 1 ? "0.###" : "0.####", System.Globalization.CultureInfo.InvariantCulture);
+        return text == "-0" ? "0" : text;
+    }
+
+    private static string Unit(string unit) => unit switch
+    {
+        "count" or "ratio" or "" => string.Empty,
+        "%" => " %",
+        _ => " " + unit,
+    };
+}

@@ -1,0 +1,90 @@
+using Loadlens.Analysis;
+using Loadlens.Core.Findings;
+using Spectre.Console;
+
+namespace Loadlens.Reporting.Console;
+
+/// <summary>Prints an analysis in the terminal: findings table, SLA table, recommendations by tier.</summary>
+public static class FindingsRenderer
+{
+    /// <summary>Write the findings, SLA checks and recommendations of <paramref name="report"/>.</summary>
+    /// <param name="console">Where to write.</param>
+    /// <param name="report">The analysis.</param>
+    public static void Write(IAnsiConsole console, AnalysisReport report)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(report);
+        console.Write(new Rule("[bold]Analysis[/]").LeftJustified());
+        foreach (var sentence in report.Summary)
+        {
+            console.WriteLine(sentence);
+        }
+
+        if (report.Findings.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("Findings");
+            table.AddColumn("Severity");
+            table.AddColumn("Rule");
+            table.AddColumn("Endpoint");
+            table.AddColumn("Finding");
+            foreach (var f in report.Findings)
+            {
+                table.AddRow(
+                    new Markup(SeverityMarkup(f.Severity)),
+                    new Text(f.RuleId),
+                    new Text(f.Endpoint ?? "(run)"),
+                    new Text(f.Title));
+            }
+
+            console.Write(table);
+        }
+
+        if (report.Sla.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("SLA");
+            table.AddColumn("Target");
+            table.AddColumn("Endpoint");
+            table.AddColumn("Metric");
+            table.AddColumn(new TableColumn("Limit").RightAligned());
+            table.AddColumn(new TableColumn("Actual").RightAligned());
+            table.AddColumn("Result");
+            foreach (var s in report.Sla)
+            {
+                var unit = s.Unit.Length == 0 ? string.Empty : " " + s.Unit;
+                table.AddRow(
+                    new Text(s.Target),
+                    new Text(s.Endpoint ?? "-"),
+                    new Text(s.Metric),
+                    new Text(s.Metric == "endpoint" ? "-" : ReportFormat.Number(s.Limit) + unit),
+                    new Text(s.Actual is { } a ? ReportFormat.Number(a) + unit : "-"),
+                    new Markup(s.Passed ? "[green]pass[/]" : "[red bold]FAIL[/]" + (s.Note is null ? string.Empty : " " + Markup.Escape(s.Note))));
+            }
+
+            console.Write(table);
+            var failed = report.Sla.Count(s => !s.Passed);
+            console.MarkupLine(failed == 0 ? $"[green]SLA: PASS[/] ({report.Sla.Count} checks)" : $"[red bold]SLA: FAIL[/] ({failed} of {report.Sla.Count} checks failed)");
+        }
+
+        foreach (var tier in new[] { RecommendationTier.Immediate, RecommendationTier.ShortTerm, RecommendationTier.LongTerm })
+        {
+            var items = report.Recommendations.Where(r => r.Tier == tier).ToList();
+            if (items.Count == 0)
+            {
+                continue;
+            }
+
+            console.MarkupLine($"[bold]{AnalysisText.TierHeading(tier)}:[/]");
+            foreach (var item in items)
+            {
+                console.WriteLine($"  - {item.Text}");
+            }
+        }
+    }
+
+    private static string SeverityMarkup(FindingSeverity severity) => severity switch
+    {
+        FindingSeverity.Critical => "[red bold]critical[/]",
+        FindingSeverity.Warning => "[yellow]warning[/]",
+        _ => "[grey]info[/]",
+    };
+}
