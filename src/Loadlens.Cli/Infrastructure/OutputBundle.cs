@@ -6,7 +6,7 @@ using Loadlens.Reporting.Markdown;
 
 namespace Loadlens.Cli.Infrastructure;
 
-/// <summary>Writes every output of a run into one folder: result.json, Locust CSVs, summary.md.</summary>
+/// <summary>Writes every output of a run into one folder: result.json, Locust CSVs, summary.md, analysis.md/json.</summary>
 internal static class OutputBundle
 {
     public const string CsvPrefix = "loadlens";
@@ -15,7 +15,7 @@ internal static class OutputBundle
     public static string DefaultDirectory(string name, DateTimeOffset startedAt)
         => Path.Combine("loadlens-results", $"{Sanitize(name)}-{startedAt.UtcDateTime:yyyyMMdd-HHmmss}");
 
-    public static async Task<IReadOnlyList<string>> WriteAsync(RunResult result, string directory)
+    public static async Task<IReadOnlyList<string>> WriteAsync(RunResult result, string directory, Loadlens.Analysis.AnalysisReport? analysis = null)
     {
         Directory.CreateDirectory(directory);
         var written = new List<string>();
@@ -29,6 +29,16 @@ internal static class OutputBundle
         var summary = Path.Combine(directory, "summary.md");
         MarkdownSummaryWriter.Write(result, summary);
         written.Add(summary);
+        if (analysis is not null)
+        {
+            var md = Path.Combine(directory, "analysis.md");
+            Loadlens.Reporting.Markdown.AnalysisReportWriter.Write(result, analysis, md);
+            written.Add(md);
+            var analysisJson = Path.Combine(directory, "analysis.json");
+            Loadlens.Reporting.Json.AnalysisJsonWriter.Write(analysis, analysisJson);
+            written.Add(analysisJson);
+        }
+
         return written;
     }
 

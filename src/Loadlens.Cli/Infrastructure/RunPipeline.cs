@@ -69,12 +69,13 @@ internal static class RunPipeline
             return ExitCodes.UsageError;
         }
 
+        var analysis = Loadlens.Analysis.Analyzer.Analyze(result);
         var directory = request.OutputDirectory ?? OutputBundle.DefaultDirectory(result.Name, result.StartedAt);
         IReadOnlyList<string> files;
         var writeFailed = false;
         try
         {
-            files = await OutputBundle.WriteAsync(result, directory);
+            files = await OutputBundle.WriteAsync(result, directory, analysis);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -82,11 +83,12 @@ internal static class RunPipeline
             var fallback = Path.Combine(Path.GetTempPath(), OutputBundle.DefaultDirectory(result.Name, result.StartedAt));
             cli.Error.WriteLine($"error: cannot write results to {directory}: {ex.Message}; writing them to {fallback} instead");
             directory = fallback;
-            files = await OutputBundle.WriteAsync(result, directory);
+            files = await OutputBundle.WriteAsync(result, directory, analysis);
             writeFailed = true;
         }
 
         ResultTableRenderer.Write(console, result);
+        FindingsRenderer.Write(console, analysis);
         cli.Out.WriteLine($"Results written to {directory}{Path.DirectorySeparatorChar}");
         foreach (var f in files)
         {
@@ -103,6 +105,12 @@ internal static class RunPipeline
         {
             cli.Error.WriteLine($"warning: the run did not complete: {result.Outcome.Message ?? result.Outcome.StopReason}");
             return ExitCodes.RunFailed;
+        }
+
+        if (!analysis.SlaPassed)
+        {
+            cli.Error.WriteLine($"SLA failed: {analysis.Sla.Count(s => !s.Passed)} of {analysis.Sla.Count} checks (see analysis.md)");
+            return ExitCodes.ThresholdFailed;
         }
 
         return ExitCodes.Ok;

@@ -79,6 +79,17 @@ public static class FindingsRenderer
                 console.WriteLine($"  - {item.Text}");
             }
         }
+
+        WriteCache(console, report);
+    }
+
+    private static void WriteCache(IAnsiConsole console, AnalysisReport report)
+    {
+        var advised = report.CacheTtl.Where(c => c.TtlSeconds is not null).ToList();
+        if (advised.Count > 0)
+        {
+            console.WriteLine("Cache TTL (heuristic, if the data may be that stale): " + string.Join(", ", advised.Select(c => $"{c.Endpoint} {ReportFormat.Seconds(c.TtlSeconds!.Value)}")));
+        }
     }
 
     private static string SeverityMarkup(FindingSeverity severity) => severity switch
