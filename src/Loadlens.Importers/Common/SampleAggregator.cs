@@ -1,5 +1,4 @@
 using System.Globalization;
-using HdrHistogram;
 using Loadlens.Core.Metrics;
 using Loadlens.Core.Results;
 
@@ -33,7 +32,7 @@ internal sealed class SampleAggregator
     private readonly List<EndpointAcc> _endpoints = [];
     private readonly Dictionary<long, OpenInterval> _open = [];
     private readonly Dictionary<long, ClosedInterval> _closed = [];
-    private readonly Stack<LongHistogram> _pool = new();
+    private readonly Stack<CompactHistogram> _pool = new();
     private readonly Dictionary<(int Endpoint, ErrorCategory Category, int Status), ErrorAcc> _errors = [];
     private readonly Dictionary<long, int> _usersBySecond = [];
     private char[] _scratch = new char[256];
@@ -64,6 +63,19 @@ internal sealed class SampleAggregator
     /// <summary>Index of the endpoint with this method and name, registering it on first sight.</summary>
     public int Endpoint(ReadOnlySpan<char> method, ReadOnlySpan<char> name)
     {
+        // Few endpoints (the usual case): a vectorised linear scan beats hashing the name.
+        if (_endpoints.Count <= 16 && _overflow < 0)
+        {
+            for (var i = 0; i < _endpoints.Count; i++)
+            {
+                var e = _endpoints[i];
+                if (name.SequenceEqual(e.Name) && method.SequenceEqual(e.Method))
+                {
+                    return i;
+                }
+            }
+        }
+
         var length = method.Length + 1 + name.Length;
         if (_scratch.Length < length)
         {
@@ -112,14 +124,14 @@ internal sealed class SampleAggregator
     /// <summary>Record one request that completed at <paramref name="endMs"/> (epoch ms) after <paramref name="latencyMs"/>.</summary>
     public void Record(int endpoint, long endMs, double latencyMs, bool failed, int status, long bytesReceived, long bytesSent, ErrorCategory category, ReadOnlySpan<char> message)
     {
-        var micros = LatencyHistograms.Clamp((long)Math.Round(latencyMs * 1000));
+        var micros = (long)Math.Round(latencyMs * 1000);
         var startMs = endMs - (long)latencyMs;
         _minStartMs = Math.Min(_minStartMs, startMs);
         _maxEndMs = Math.Max(_maxEndMs, endMs);
         Samples++;
 
         var e = _endpoints[endpoint];
-        e.Histogram.RecordValue(micros);
+        e.Histogram.Record(micros);
         e.Requests++;
         e.Sum += latencyMs;
         e.Min = Math.Min(e.Min, latencyMs);
@@ -150,7 +162,7 @@ internal sealed class SampleAggregator
         var second = Math.DivRem(endMs, 1000, out var rem) - (rem < 0 ? 1 : 0);
         var interval = OpenFor(second);
         var slot = interval.Slot(endpoint, this);
-        slot.Histogram.RecordValue(micros);
+        slot.Histogram.Record(micros);
         slot.Requests++;
         slot.Sum += latencyMs;
         slot.Min = Math.Min(slot.Min, latencyMs);
@@ -239,7 +251,7 @@ internal sealed class SampleAggregator
         }
 
         var endpoints = new List<EndpointResult>(_endpoints.Count);
-        var all = LatencyHistograms.Create();
+        var all = new CompactHistogram();
         double sum = 0, min = double.MaxValue, max = double.MinValue;
         var allStatus = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var allCategories = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -285,7 +297,7 @@ internal sealed class SampleAggregator
                 BytesReceived = e.BytesReceived,
                 StatusCodes = status,
                 ErrorCategories = categories,
-                Histogram = LatencyHistograms.Encode(e.Histogram),
+                Histogram = e.Histogram.Encode(),
             });
         }
 
@@ -301,7 +313,7 @@ internal sealed class SampleAggregator
             BytesReceived = endpoints.Sum(e => e.BytesReceived) + _bytesReceivedExtra,
             StatusCodes = allStatus,
             ErrorCategories = allCategories,
-            Histogram = LatencyHistograms.Encode(all),
+            Histogram = all.Encode(),
         };
 
         var errors = _errors
@@ -323,14 +335,14 @@ internal sealed class SampleAggregator
     }
 
     /// <summary>Latency stats: percentiles from the histogram, exact count/mean/min/max from the samples.</summary>
-    private static LatencyStats Stats(HistogramBase histogram, long count, double sum, double min, double max)
+    private static LatencyStats Stats(CompactHistogram histogram, long count, double sum, double min, double max)
     {
         if (count == 0)
         {
             return LatencyStats.Empty;
         }
 
-        var s = LatencyHistograms.ToStats(histogram);
+        var s = histogram.ToStats();
         double C(double v) => Math.Clamp(v, min, max);
         return s with
         {
@@ -380,7 +392,7 @@ internal sealed class SampleAggregator
                 if (closed.Endpoints[i] is { Requests: > 0 } ep)
                 {
                     var slot = open.Slot(i, this);
-                    slot.Histogram.Add(LatencyHistograms.Decode(ep.Histogram!));
+                    slot.Histogram.AddEncoded(ep.Histogram!);
                     slot.Requests = ep.Requests;
                     slot.Failures = ep.Failures;
                     slot.BytesReceived = ep.BytesReceived;
@@ -445,7 +457,7 @@ internal sealed class SampleAggregator
                 Failures = slot.Failures,
                 BytesReceived = slot.BytesReceived,
                 Latency = Stats(slot.Histogram, slot.Requests, slot.Sum, slot.Min, slot.Max),
-                Histogram = LatencyHistograms.Encode(slot.Histogram),
+                Histogram = slot.Histogram.Encode(),
             };
             Return(slot.Histogram);
         }
@@ -457,15 +469,15 @@ internal sealed class SampleAggregator
             Failures = failures,
             BytesReceived = bytes,
             Latency = Stats(total, requests, sum, min, max),
-            Histogram = LatencyHistograms.Encode(total),
+            Histogram = total.Encode(),
         };
         Return(total);
         return new ClosedInterval(endpoints, totalFigures);
     }
 
-    private LongHistogram Rent() => _pool.Count > 0 ? _pool.Pop() : LatencyHistograms.Create();
+    private CompactHistogram Rent() => _pool.Count > 0 ? _pool.Pop() : new CompactHistogram();
 
-    private void Return(LongHistogram histogram)
+    private void Return(CompactHistogram histogram)
     {
         histogram.Reset();
         _pool.Push(histogram);
@@ -486,7 +498,7 @@ internal sealed class SampleAggregator
 
         public string Method { get; } = method;
 
-        public LongHistogram Histogram { get; } = LatencyHistograms.Create();
+        public CompactHistogram Histogram { get; } = new();
 
         public long Requests { get; set; }
 
@@ -507,9 +519,9 @@ internal sealed class SampleAggregator
         public long[] Categories { get; } = new long[CategoryCount];
     }
 
-    private sealed class Slot(LongHistogram histogram)
+    private sealed class Slot(CompactHistogram histogram)
     {
-        public LongHistogram Histogram { get; } = histogram;
+        public CompactHistogram Histogram { get; } = histogram;
 
         public long Requests { get; set; }
 
