@@ -3,6 +3,7 @@ using Loadlens.Core.Results;
 using Loadlens.Core.Serialization;
 using Loadlens.Importers.Common;
 using Loadlens.Importers.JMeter;
+using Loadlens.Importers.K6;
 using Loadlens.Importers.Locust;
 
 namespace Loadlens.Importers;
@@ -39,6 +40,7 @@ public static class ResultImporter
                 FormatDetector.Loadlens => await RunResultJson.ReadAsync(path, cancellationToken).ConfigureAwait(false),
                 FormatDetector.Locust => await Task.Run(() => LocustImporter.Import(path, cancellationToken), cancellationToken).ConfigureAwait(false),
                 FormatDetector.JMeter => await Task.Run(() => JtlImporter.Import(path, cancellationToken), cancellationToken).ConfigureAwait(false),
+                FormatDetector.K6Json => await Task.Run(() => K6JsonImporter.Import(path, cancellationToken), cancellationToken).ConfigureAwait(false),
                 _ => throw new InputFormatException(path, 0, 0, $"format '{resolved}' is not supported yet"),
             };
         }
