@@ -41,6 +41,7 @@ public static class ResultImporter
                 FormatDetector.Locust => await Task.Run(() => LocustImporter.Import(path, cancellationToken), cancellationToken).ConfigureAwait(false),
                 FormatDetector.JMeter => await Task.Run(() => JtlImporter.Import(path, cancellationToken), cancellationToken).ConfigureAwait(false),
                 FormatDetector.K6Json => await Task.Run(() => K6JsonImporter.Import(path, cancellationToken), cancellationToken).ConfigureAwait(false),
+                FormatDetector.K6Summary => await Task.Run(() => K6SummaryImporter.Import(path, cancellationToken), cancellationToken).ConfigureAwait(false),
                 _ => throw new InputFormatException(path, 0, 0, $"format '{resolved}' is not supported yet"),
             };
         }
