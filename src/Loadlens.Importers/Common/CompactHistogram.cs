@@ -81,10 +81,9 @@ internal sealed class CompactHistogram
     /// <summary>Add a histogram decoded from its V2 form (any layout; values re-recorded in µs).</summary>
     public void AddEncoded(string base64)
     {
-        var decoded = LatencyHistograms.Decode(base64);
-        foreach (var v in decoded.RecordedValues())
+        foreach (var bucket in Hlog.HdrPayload.Decode(Convert.FromBase64String(base64)))
         {
-            Record(v.ValueIteratedTo, v.CountAtValueIteratedTo);
+            Record(bucket.Lowest + (bucket.Size >> 1), bucket.Count);
         }
     }
 
