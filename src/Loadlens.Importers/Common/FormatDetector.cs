@@ -26,7 +26,12 @@ internal static class FormatDetector
                 return Locust;
             }
 
-            throw new InputFormatException(path, 0, 0, "folder holds no Locust *_stats.csv file; name a result file");
+            if (File.Exists(Path.Combine(path, "result.json")))
+            {
+                return Loadlens;
+            }
+
+            throw new InputFormatException(path, 0, 0, "folder holds no Locust *_stats.csv and no result.json; name a result file");
         }
 
         if (!File.Exists(path))

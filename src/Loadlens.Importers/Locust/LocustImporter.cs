@@ -307,65 +307,8 @@ internal static class LocustImporter
         }
     }
 
-    /// <summary>LatencyStats from Locust summary figures; missing percentiles take the next higher one (or max).</summary>
     private static LatencyStats Stats(long count, double mean, double min, double max, double? median, IReadOnlyList<(double Percentile, double? Value)> percentiles)
-    {
-        if (count == 0)
-        {
-            return LatencyStats.Empty;
-        }
-
-        double At(double p)
-        {
-            if (p == 50 && median is { } m)
-            {
-                return m;
-            }
-
-            double? best = null;
-            var bestP = double.MaxValue;
-            foreach (var (q, v) in percentiles)
-            {
-                if (v is { } value && q >= p && q < bestP)
-                {
-                    best = value;
-                    bestP = q;
-                }
-            }
-
-            return best ?? max;
-        }
-
-        var standard = LatencyStats.StandardPercentiles;
-        var values = new double[standard.Count];
-        var previous = min;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var v = Math.Clamp(At(standard[i]), min, Math.Max(min, max));
-            v = Math.Max(v, previous);
-            values[i] = v;
-            previous = v;
-        }
-
-        return new LatencyStats
-        {
-            Count = count,
-            Min = min,
-            Mean = mean,
-            StdDev = 0,
-            P50 = values[0],
-            P66 = values[1],
-            P75 = values[2],
-            P80 = values[3],
-            P90 = values[4],
-            P95 = values[5],
-            P98 = values[6],
-            P99 = values[7],
-            P999 = values[8],
-            P9999 = values[9],
-            Max = max,
-        };
-    }
+        => SummaryStats.Build(count, mean, min, max, median, percentiles);
 
     private static Dictionary<(string Method, string Name), string> UniqueNames(List<StatsRow> rows)
     {
@@ -662,7 +605,7 @@ internal static class LocustImporter
         LatencyStats latency;
         if (window)
         {
-            var max = current.Percentiles.Where(p => p.Value is not null).Max(p => p.Value!.Value);
+            var max = Math.Max(mean, current.Percentiles.Where(p => p.Value is not null).Max(p => p.Value!.Value));
             latency = Stats(requests, mean, Math.Min(min, max), max, null, current.Percentiles);
         }
         else
