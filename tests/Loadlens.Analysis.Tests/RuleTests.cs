@@ -70,6 +70,29 @@ public sealed class RuleTests
         Of(With(40, 120, 200), RuleIds.HighVariance).ShouldBeEmpty();
     }
 
+    [Fact]
+    public void High_variance_shared_by_every_endpoint_is_one_run_level_finding()
+    {
+        var run = Run(
+            [
+                Endpoint("GET /health", 500, 10, Stats(8, 0.3, 6, 110, 150)),
+                Endpoint("GET /a", 1000, 10, Stats(10, 2, 7, 128, 160)),
+                Endpoint("GET /b", 1000, 10, Stats(9, 2, 6, 118, 140)),
+                Endpoint("GET /c", 1000, 10, Stats(20, 5, 15, 60, 90)),
+            ],
+            []);
+        var f = Of(run, RuleIds.HighVariance).Single();
+        f.Endpoint.ShouldBeNull();
+        f.Severity.ShouldBe(FindingSeverity.Warning);
+        f.Evidence.Single(e => e.Name == "endpointsAffected").Value.ShouldBe(4);
+
+        // An endpoint with a much longer tail than the shared one is still judged on its own.
+        var outlier = run with { Endpoints = [.. run.Endpoints, Endpoint("POST /slow", 1000, 10, Stats(40, 5, 25, 600, 650))] };
+        var findings = Of(outlier, RuleIds.HighVariance);
+        findings.Count.ShouldBe(2);
+        findings.ShouldContain(x => x.Endpoint == "POST /slow");
+    }
+
     /// <summary>One server with a 15 ms service time, saturated: X = 64 req/s, in-flight varying with the queue.</summary>
     private static RunResult Serialized(double workMinMs)
     {
