@@ -37,7 +37,7 @@ internal static class RunCommand
 
     public static Command Create(Func<CliContext> context)
     {
-        var command = new Command("run", "Run a load test against a URL or a scenario file and write result.json, Locust CSV and summary.md")
+        var command = new Command("run", "Run a load test against a URL or a scenario file and write result.json, Locust CSV, summary.md and the analysis")
         {
             Target, Users, Duration, Rate, Iterations, Stages, Think, Warmup, Headers, Method, Body, ExpectStatus, ExpectBody,
             Timeout, Http2, MaxInFlight, Name, Out, Seed, AllowRemote, Insecure,
