@@ -27,7 +27,7 @@ public sealed class HlogImporterTests
     [Fact]
     public void Committed_golden_log_is_what_the_writer_produces()
     {
-        if (Environment.GetEnvironmentVariable("LOADLENS_REGENERATE_GOLDEN") == "1")
+        if (Environment.GetEnvironmentVariable("LOADLENS_UPDATE_GOLDEN") == "1")
         {
             File.WriteAllText(Path.Combine(SourceDir(), "Fixtures", "hlog", "wrk2-like.hlog"), GoldenText());
         }

@@ -84,11 +84,16 @@ internal static class K6JsonImporter
                 {
                     throw new InputFormatException(path, reader.LineNumber, (int)(ex.BytePositionInLine ?? 0) + 1, "invalid JSON: " + FirstSentence(ex.Message), ex);
                 }
+                catch (InvalidOperationException ex)
+                {
+                    // Utf8JsonReader validates string contents only when they are read: invalid UTF-8 or a mistyped token.
+                    throw new InputFormatException(path, reader.LineNumber, 1, "invalid JSON text: " + ex.Message, ex);
+                }
             }
         }
 
         var aggregate = aggregator.Build()
-            ?? throw new InputFormatException(path, (int)Math.Min(int.MaxValue, lines), 1,
+            ?? throw new InputFormatException(path, (int)Math.Clamp(lines, 1, int.MaxValue), 1,
                 metricLines > 0 || lines > 0 ? "no http_req_duration points in this k6 JSON output (no HTTP requests?)" : "empty file");
         var notes = new List<string>
         {

@@ -16,6 +16,7 @@ internal static class K6SummaryImporter
 {
     private const string AllRequests = "(all requests)";
     private const string OtherRequests = "(other requests)";
+    private const double MaxSeconds = 1e8;
 
     public static RunResult Import(string path, CancellationToken cancellationToken)
     {
@@ -33,7 +34,15 @@ internal static class K6SummaryImporter
         cancellationToken.ThrowIfCancellationRequested();
         using (document)
         {
-            return Build(path, document.RootElement);
+            try
+            {
+                return Build(path, document.RootElement);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // JsonDocument validates string contents lazily: invalid UTF-8 surfaces here.
+                throw new InputFormatException(path, 1, 1, "invalid JSON text: " + ex.Message, ex);
+            }
         }
     }
 
@@ -125,6 +134,10 @@ internal static class K6SummaryImporter
         var totalRate = metrics.TryGetValue("http_reqs", out var reqs) && reqs.Values.TryGetValue("rate", out var r) ? r : (double?)null;
         var seconds = configDuration ?? (totalRate is > 0 ? totalCount / totalRate.Value : 0);
         seconds = Math.Round(seconds, 3);
+        if (!double.IsFinite(seconds) || seconds < 0 || seconds > MaxSeconds)
+        {
+            throw Error(path, FormattableString.Invariant($"the run duration ({seconds} s, from config.duration or http_reqs count/rate) is out of range"));
+        }
         var totalFailures = Failures(metrics, "http_req_failed");
         if (totalFailures is null)
         {

@@ -252,6 +252,11 @@ internal static class LocustImporter
                 size >= 0 ? Optional(csv, size, "Average Content Size") : null,
                 OptionalOrZero(csv, rps, "Requests/s"),
                 percentiles.Select(p => (p.Percentile, Optional(csv, p.Index, p.Header))).ToList());
+            if (row.RequestsPerSecond > 0 && row.Requests / row.RequestsPerSecond > 1e8)
+            {
+                throw csv.Error(rps, FormattableString.Invariant($"Requests/s {row.RequestsPerSecond} with {row.Requests} requests implies a run of more than 3 years"));
+            }
+
             if (row.Min > row.Max)
             {
                 throw csv.Error(min, FormattableString.Invariant($"Min Response Time {row.Min} is larger than Max Response Time {row.Max}"));
@@ -428,9 +433,9 @@ internal static class LocustImporter
 
             CheckWidth(csv, header);
             var ts = csv.ParseLong(timestamp, "Timestamp");
-            if (ts < 0)
+            if (ts is < 0 or > 253_402_300_799)
             {
-                throw csv.Error(timestamp, "Timestamp is negative");
+                throw csv.Error(timestamp, $"Timestamp {ts} is not Unix seconds between 1970 and 9999");
             }
 
             var method = type >= 0 ? csv.GetString(type).Trim() : string.Empty;
