@@ -31,6 +31,8 @@ public sealed class AnalyzeCommandTests
         (await cli.RunAsync("analyze", ShopPrefix(), "--out", md)).ShouldBe(0, cli.Error.ToString());
         (await cli.RunAsync("analyze", ShopPrefix(), "--format", "json", "--out", json, "--input-format", "locust")).ShouldBe(0, cli.Error.ToString());
         (await File.ReadAllTextAsync(md)).ShouldContain("## Executive summary");
+        (await cli.RunAsync("analyze", ShopPrefix(), "--format", "locust")).ShouldBe(0, cli.Error.ToString()); // importer name: the input format
+        (await cli.RunAsync("analyze", ShopPrefix(), "--format", "k6-json")).ShouldBe(2); // forced and wrong: a located input error
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         doc.RootElement.GetProperty("schemaVersion").GetInt32().ShouldBe(1);
         doc.RootElement.GetProperty("findings").GetArrayLength().ShouldBe(2);

@@ -22,7 +22,7 @@ internal static class AnalyzeCommand
     };
 
     private static readonly Option<string?> Sla = new("--sla") { Description = "SLA targets (YAML; overrides the run's own): per endpoint p50/p95/p99/errorRate/minThroughput, '*' wildcards" };
-    private static readonly Option<string?> Format = new("--format", "-f") { Description = "Output: console, md or json (default console, or from the --out extension)" };
+    private static readonly Option<string?> Format = new("--format", "-f") { Description = "Output: console, md or json (default console, or from the --out extension); an importer format name (locust, k6-json, …) is taken as --input-format" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Write the report to this file instead of the terminal" };
     private static readonly Option<string?> InputFormat = new("--input-format") { Description = "Force the input format instead of detecting it" };
     private static readonly Option<string?> TailWarning = new("--p99-warning") { Description = "tail-latency warning threshold, e.g. 300ms (default)" };
@@ -38,7 +38,16 @@ internal static class AnalyzeCommand
         {
             var cli = context();
             var outPath = parse.GetValue(Out);
-            var format = (parse.GetValue(Format) ?? FormatFromExtension(outPath) ?? "console").ToLowerInvariant();
+            var inputFormat = parse.GetValue(InputFormat);
+            var requested = parse.GetValue(Format);
+            if (requested is not null && inputFormat is null && IsImporterFormat(requested))
+            {
+                // Output formats and importer formats never share a name: '--format k6-json' means the input.
+                inputFormat = requested;
+                requested = null;
+            }
+
+            var format = (requested ?? FormatFromExtension(outPath) ?? "console").ToLowerInvariant();
             if (format is "markdown")
             {
                 format = "md";
@@ -61,7 +70,7 @@ internal static class AnalyzeCommand
             try
             {
                 options = BuildOptions(parse);
-                run = await ResultImporter.ImportAsync(parse.GetValue(Input)!, parse.GetValue(InputFormat), ct);
+                run = await ResultImporter.ImportAsync(parse.GetValue(Input)!, inputFormat, ct);
             }
             catch (InputFormatException ex)
             {
@@ -142,6 +151,12 @@ internal static class AnalyzeCommand
         {
             throw new InputFormatException($"{option}: {ex.Message}");
         }
+    }
+
+    private static bool IsImporterFormat(string name)
+    {
+        var baseName = name.Split(':')[0];
+        return ResultImporter.Formats.Contains(baseName, StringComparer.OrdinalIgnoreCase);
     }
 
     private static string? FormatFromExtension(string? path) => Path.GetExtension(path ?? string.Empty).ToLowerInvariant() switch
