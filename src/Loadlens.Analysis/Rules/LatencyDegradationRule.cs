@@ -6,7 +6,7 @@ namespace Loadlens.Analysis.Rules;
 
 /// <summary>
 /// <c>latency-degradation</c>: an endpoint's latency rises steadily over the run at constant load.
-/// The per-interval typical latency (mean, else median) over the steady intervals is batched into at most
+/// The per-interval median (else mean; the median so that stalls do not pose as a trend) over the steady intervals is batched into at most
 /// 30 windows (to damp autocorrelation), then Mann–Kendall with Sen's slope decides (research §4.2):
 /// p &lt; 0.01, the rise over the run (Sen slope × span) ≥ 20 % of the first-fifth median and ≥ 5 ms, and the
 /// last fifth's median ≥ 1.1 × the first fifth's (guards against a single step). Needs ≥ 10 windows.
@@ -42,7 +42,7 @@ internal sealed class LatencyDegradationRule : IRule
             {
                 var batch = points.Skip(i).Take(size).ToList();
                 var weight = batch.Sum(p => (double)p.Figures.Requests);
-                windows.Add(batch.Sum(p => RunView.TypicalLatency(p.Figures.Latency) * p.Figures.Requests) / weight);
+                windows.Add(batch.Sum(p => Median(p.Figures.Latency) * p.Figures.Requests) / weight);
             }
 
             if (windows.Count < MinWindows)
@@ -80,4 +80,6 @@ internal sealed class LatencyDegradationRule : IRule
                     $"Run a longer soak test on {e.Name} at this load and watch memory, GC, queue lengths and table/cache sizes: its latency grows by ≈ {Num(slopePerSecond * 60, "0.#")} ms per minute, which points at something that accumulates (a leak, a growing table, an unbounded cache or queue)."));
         }
     }
+
+    private static double Median(Core.Results.LatencyStats stats) => stats.P50 > 0 ? stats.P50 : stats.Mean;
 }
