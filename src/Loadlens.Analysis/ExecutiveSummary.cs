@@ -48,6 +48,21 @@ internal static class ExecutiveSummary
             sentences.Add($"First action ({TierName(recommendations[0].Tier)}): {FirstSentence(recommendations[0].Text)}");
         }
 
+        var measured = run.Endpoints.Where(e => !e.IsAggregate && e.Requests > 0).ToList();
+        if (sentences.Count < 3 && measured.Count > 0)
+        {
+            var slowest = measured.MaxBy(e => e.Latency.P99)!;
+            var busiest = measured.MaxBy(e => e.Requests)!;
+            sentences.Add(slowest == busiest
+                ? $"{slowest.Name} is both the busiest and the slowest endpoint (p99 {Ms(slowest.Latency.P99)})."
+                : $"The slowest endpoint is {slowest.Name} (p99 {Ms(slowest.Latency.P99)}); the busiest is {busiest.Name} ({busiest.Requests:N0} requests).");
+        }
+
+        if (sentences.Count < 3)
+        {
+            sentences.Add(sla.Count == 0 ? "No SLA targets were checked." : $"All {sla.Count} SLA checks passed.");
+        }
+
         return sentences.Take(5).ToList();
     }
 

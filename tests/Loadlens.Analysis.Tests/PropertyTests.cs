@@ -85,7 +85,7 @@ public sealed class PropertyTests
         => Prop.ForAll(Runs.ToArbitrary(), run =>
         {
             var report = Analyzer.Analyze(run, new AnalysisOptions { Sla = [new SlaTarget { Endpoint = "*", P99Ms = 500, MaxErrorRate = 0.01, MinThroughput = 1 }] });
-            report.Summary.Count.ShouldBeInRange(2, 5);
+            report.Summary.Count.ShouldBeInRange(3, 5);
             foreach (var f in report.Findings)
             {
                 f.Title.ShouldNotBeNullOrWhiteSpace();

@@ -16,7 +16,7 @@ public sealed class RuleTests
         var report = Analyzer.Analyze(Healthy());
         report.Findings.ShouldBeEmpty();
         report.Recommendations.ShouldBeEmpty();
-        report.Summary.Count.ShouldBeInRange(2, 5);
+        report.Summary.Count.ShouldBeInRange(3, 5);
         report.Summary[1].ShouldContain("No bottleneck");
     }
 

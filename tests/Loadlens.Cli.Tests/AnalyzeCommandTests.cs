@@ -92,5 +92,10 @@ public sealed class AnalyzeCommandTests
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "analysis.json")));
         doc.RootElement.GetProperty("slaPassed").GetBoolean().ShouldBeFalse();
         cli.Console.Output.ShouldContain("SLA: FAIL");
+
+        // The saved result analyzes to exactly the same analysis.json.
+        var again = Path.Combine(cli.Directory, "again.json");
+        (await cli.RunAsync("analyze", Path.Combine(outDir, "result.json"), "-o", again)).ShouldBe(1);
+        (await File.ReadAllTextAsync(again)).ShouldBe(await File.ReadAllTextAsync(Path.Combine(outDir, "analysis.json")));
     }
 }
