@@ -99,4 +99,21 @@ public sealed class RealRunRuleTests
         Print(run, findings);
         findings.Single(x => x.RuleId == RuleIds.TailLatency).Severity.ShouldBe(FindingSeverity.Critical);
     }
+
+    [Fact]
+    public async Task Parallel_endpoint_under_load_is_not_called_serialized()
+    {
+        // 20 users without think time on a 50 ms parallel endpoint: ≈ 20 in flight, flat throughput,
+        // but latency stays at the work time, so there is no queue behind one resource.
+        await using var target = await RuleTarget.StartAsync();
+        var run = await LoadRunner.RunAsync(Scenario(
+            target.BaseAddress,
+            new LoadProfile { Users = 20, Duration = TimeSpan.FromSeconds(5), WarmUp = TimeSpan.FromSeconds(1) },
+            "/slow/50"));
+        var findings = Analyzer.Findings(run);
+        Print(run, findings);
+        run.Endpoints[0].Requests.ShouldBeGreaterThan(500);
+        findings.ShouldNotContain(f => f.RuleId == RuleIds.SerializedResource);
+        findings.ShouldNotContain(f => f.Severity > FindingSeverity.Info && (f.RuleId == RuleIds.ErrorRate || f.RuleId == RuleIds.LatencyDegradation || f.RuleId == RuleIds.GeneratorSaturation));
+    }
 }
