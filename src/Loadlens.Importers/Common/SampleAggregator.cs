@@ -370,7 +370,7 @@ internal sealed class SampleAggregator
     {
         var duplicated = _endpoints.GroupBy(e => e.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         return _endpoints.Select(e =>
-            duplicated.Contains(e.Name) || (e.Name == EndpointResult.AggregatedName && e.Method.Length == 0) || (e.Name == EndpointResult.AggregatedName)
+            duplicated.Contains(e.Name) || e.Name == EndpointResult.AggregatedName
                 ? $"{(e.Method.Length == 0 ? "(no method)" : e.Method)} {e.Name}"
                 : e.Name).ToList();
     }

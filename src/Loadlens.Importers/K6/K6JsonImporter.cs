@@ -318,9 +318,7 @@ internal static class K6JsonImporter
         }
 
         var name = tags.Name.Length > 0 ? tags.Name : tags.Url;
-        var nameText = name.Length > 0 ? Encoding.UTF8.GetString(name.Span) : "(unnamed)";
-        var methodText = tags.Method.Length > 0 ? Encoding.UTF8.GetString(tags.Method.Span) : string.Empty;
-        var endpoint = aggregator.Endpoint(methodText, nameText);
+        var endpoint = aggregator.Endpoint(tags.Chars(tags.Method, 0), name.Length > 0 ? tags.Chars(name, 1) : "(unnamed)");
         var category = ErrorCategory.None;
         var message = string.Empty;
         if (failed)
@@ -380,6 +378,21 @@ internal static class K6JsonImporter
         public Buffer Error => _slots[5];
 
         public Buffer ErrorCode => _slots[6];
+
+        private char[][] _chars = [new char[64], new char[256]];
+
+        /// <summary>UTF-8 tag bytes as chars in a reused buffer (no string per request).</summary>
+        public ReadOnlySpan<char> Chars(Buffer buffer, int which)
+        {
+            var needed = Encoding.UTF8.GetMaxCharCount(buffer.Length);
+            if (_chars[which].Length < needed)
+            {
+                _chars[which] = new char[needed];
+            }
+
+            var n = Encoding.UTF8.GetChars(buffer.Span, _chars[which]);
+            return _chars[which].AsSpan(0, n);
+        }
 
         public void Clear()
         {
