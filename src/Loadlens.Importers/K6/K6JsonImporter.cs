@@ -98,7 +98,8 @@ internal static class K6JsonImporter
         var notes = new List<string>
         {
             "Imported from k6 --out json: one http_req_duration point per request, grouped by the name tag (or url) and method; "
-            + "percentiles come from HdrHistograms (3 significant digits), count/mean/min/max are exact; samples are placed in the second they completed.",
+            + "percentiles come from HdrHistograms (3 significant digits), count/mean/min/max are exact; samples are placed in the second they completed. "
+            + "k6's http_req_duration excludes connection setup (blocked, connecting, TLS).",
         };
         if (missingExpectedResponse)
         {
