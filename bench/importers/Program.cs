@@ -90,6 +90,61 @@ if (args.Length >= 2 && args[0] == "parse-sylvan")
     return 0;
 }
 
+if (args.Length >= 1 && args[0] == "decode-limit")
+{
+    // Does HdrHistogram.NET 2.5.0 (LatencyHistograms.Decode) read back large encoded histograms?
+    foreach (var spread in new[] { 1_000, 5_000, 10_000, 23_000 })
+    {
+        var rng = new Random(spread);
+        var compact = new Loadlens.Importers.Common.CompactHistogram();
+        var hdr = Loadlens.Core.Metrics.LatencyHistograms.Create();
+        for (var i = 0; i < spread; i++)
+        {
+            var v = Loadlens.Importers.Common.CompactHistogram.ValueFromIndex(i);
+            var c = rng.Next(1, 1_000_000);
+            compact.Record(v, c);
+            hdr.RecordValueWithCount(Loadlens.Core.Metrics.LatencyHistograms.Clamp(v), c);
+        }
+
+        string Try(string encoded)
+        {
+            try
+            {
+                return Loadlens.Core.Metrics.LatencyHistograms.Decode(encoded).TotalCount == compact.TotalCount ? "ok" : "WRONG";
+            }
+            catch (FormatException ex)
+            {
+                return "FAILS (" + ex.Message[..Math.Min(60, ex.Message.Length)] + ")";
+            }
+        }
+
+        string TryInflated(string encoded)
+        {
+            try
+            {
+                var bytes = Convert.FromBase64String(encoded);
+                var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
+                using var deflate = new System.IO.Compression.DeflateStream(new MemoryStream(bytes, 10, length - 2), System.IO.Compression.CompressionMode.Decompress);
+                using var raw = new MemoryStream();
+                deflate.CopyTo(raw);
+                var h = HdrHistogram.HistogramEncoding.DecodeFromByteBuffer(HdrHistogram.Utilities.ByteBuffer.Allocate(raw.ToArray()), 0, null);
+                return h.TotalCount == compact.TotalCount ? "ok" : "WRONG";
+            }
+            catch (Exception ex)
+            {
+                return "FAILS (" + ex.Message[..Math.Min(60, ex.Message.Length)] + ")";
+            }
+        }
+
+        var mine = compact.Encode();
+        Console.WriteLine($"  inflate-then-decode: compact {TryInflated(mine)}, hdr {TryInflated(Loadlens.Core.Metrics.LatencyHistograms.Encode(hdr))}");
+        var theirs = Loadlens.Core.Metrics.LatencyHistograms.Encode(hdr);
+        Console.WriteLine(FormattableString.Invariant($"{spread} buckets: compact {mine.Length * 3 / 4} B decode {Try(mine)}; HdrHistogram.NET {theirs.Length * 3 / 4} B decode {Try(theirs)}"));
+    }
+
+    return 0;
+}
+
 if (args.Length >= 1 && args[0] == "micro")
 {
     var h = Loadlens.Core.Metrics.LatencyHistograms.Create();
