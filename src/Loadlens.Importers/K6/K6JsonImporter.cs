@@ -121,7 +121,7 @@ internal static class K6JsonImporter
             notes.Add("dropped_iterations points were present: an arrival-rate executor ran (open model) and could not start every iteration.");
         }
 
-        return ImportedRun.Build(path, "k6", "unknown", "k6-json", aggregate, aggregator.PeakUsers > 0 ? aggregator.PeakUsers : null, notes, open ? "open" : "closed");
+        return ImportedRun.Build(path, "k6", "unknown", "k6-json", aggregate, aggregator.PeakUsers > 0 ? aggregator.PeakUsers : null, notes, open ? "open" : "closed", aggregator.Target);
     }
 
     private enum LineKind
@@ -316,6 +316,11 @@ internal static class K6JsonImporter
         {
             missingExpected = true;
             failed = status == 0 || status >= 400;
+        }
+
+        if (aggregator.Target.Length == 0 && tags.Url.Length > 0)
+        {
+            aggregator.OfferUrl(tags.Chars(tags.Url, 1));
         }
 
         var name = tags.Name.Length > 0 ? tags.Name : tags.Url;
