@@ -42,12 +42,41 @@ if (args.Length >= 3 && args[0] == "gen")
     return 0;
 }
 
-if (args.Length >= 2 && args[0] == "import")
+if (args.Length >= 3 && args[0] == "gen-k6")
+{
+    // k6 --out json: per request an http_reqs, http_req_duration and http_req_failed point (like k6), plus vus each second.
+    var path = args[1];
+    var rows = long.Parse(args[2], inv);
+    var rng = new Random(42);
+    string[] names = ["/api/products", "/api/products/{id}", "/api/orders", "/api/search", "/health"];
+    var sw = Stopwatch.StartNew();
+    using (var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20))
+    {
+        w.Write("{\"type\":\"Metric\",\"data\":{\"name\":\"http_req_duration\",\"type\":\"trend\",\"contains\":\"time\",\"thresholds\":[],\"submetrics\":null},\"metric\":\"http_req_duration\"}\n");
+        var t0 = new DateTimeOffset(2024, 5, 1, 8, 0, 0, TimeSpan.Zero);
+        for (long i = 0; i < rows; i++)
+        {
+            var ni = rng.Next(names.Length);
+            var ms = 1 + (-Math.Log(1 - rng.NextDouble()) * (ni == 2 ? 140 : 12));
+            var failed = rng.Next(100) < 2;
+            var time = t0.AddTicks(i * 2000).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'+00:00'", inv);
+            var tags = $"{{\"expected_response\":\"{(failed ? "false" : "true")}\",\"group\":\"\",\"method\":\"GET\",\"name\":\"{names[ni]}\",\"proto\":\"HTTP/1.1\",\"scenario\":\"default\",\"status\":\"{(failed ? "500" : "200")}\",\"tls_version\":\"\",\"url\":\"http://127.0.0.1:8080{names[ni]}\"}}";
+            w.Write(FormattableString.Invariant($"{{\"metric\":\"http_reqs\",\"type\":\"Point\",\"data\":{{\"time\":\"{time}\",\"value\":1,\"tags\":{tags}}}}}\n"));
+            w.Write(FormattableString.Invariant($"{{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{{\"time\":\"{time}\",\"value\":{ms:F4},\"tags\":{tags}}}}}\n"));
+            w.Write(FormattableString.Invariant($"{{\"metric\":\"http_req_failed\",\"type\":\"Point\",\"data\":{{\"time\":\"{time}\",\"value\":{(failed ? 1 : 0)},\"tags\":{tags}}}}}\n"));
+        }
+    }
+
+    Console.WriteLine(FormattableString.Invariant($"generated {rows:N0} requests ({rows * 3:N0} lines), {new FileInfo(path).Length / 1e6:F1} MB in {sw.Elapsed.TotalSeconds:F1} s"));
+    return 0;
+}
+
+if (args.Length >= 2 && args[0] is "import" or "import-k6")
 {
     var path = args[1];
     var size = new FileInfo(path).Length;
     var sw = Stopwatch.StartNew();
-    var result = await ResultImporter.ImportAsync(path, "jmeter");
+    var result = await ResultImporter.ImportAsync(path, args[0] == "import-k6" ? "k6-json" : "jmeter");
     sw.Stop();
     var rows = result.Total.Requests;
     Console.WriteLine(FormattableString.Invariant(
@@ -87,6 +116,61 @@ if (args.Length >= 2 && args[0] == "parse-sylvan")
     }
 
     Console.WriteLine(FormattableString.Invariant($"sylvan parsed {rows:N0} rows in {sw.Elapsed.TotalSeconds:F2} s: {rows / sw.Elapsed.TotalSeconds:N0} rows/s ({chars})"));
+    return 0;
+}
+
+if (args.Length >= 1 && args[0] == "decode-limit")
+{
+    // Does HdrHistogram.NET 2.5.0 (LatencyHistograms.Decode) read back large encoded histograms?
+    foreach (var spread in new[] { 1_000, 5_000, 10_000, 23_000 })
+    {
+        var rng = new Random(spread);
+        var compact = new Loadlens.Importers.Common.CompactHistogram();
+        var hdr = Loadlens.Core.Metrics.LatencyHistograms.Create();
+        for (var i = 0; i < spread; i++)
+        {
+            var v = Loadlens.Importers.Common.CompactHistogram.ValueFromIndex(i);
+            var c = rng.Next(1, 1_000_000);
+            compact.Record(v, c);
+            hdr.RecordValueWithCount(Loadlens.Core.Metrics.LatencyHistograms.Clamp(v), c);
+        }
+
+        string Try(string encoded)
+        {
+            try
+            {
+                return Loadlens.Core.Metrics.LatencyHistograms.Decode(encoded).TotalCount == compact.TotalCount ? "ok" : "WRONG";
+            }
+            catch (FormatException ex)
+            {
+                return "FAILS (" + ex.Message[..Math.Min(60, ex.Message.Length)] + ")";
+            }
+        }
+
+        string TryInflated(string encoded)
+        {
+            try
+            {
+                var bytes = Convert.FromBase64String(encoded);
+                var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
+                using var deflate = new System.IO.Compression.DeflateStream(new MemoryStream(bytes, 10, length - 2), System.IO.Compression.CompressionMode.Decompress);
+                using var raw = new MemoryStream();
+                deflate.CopyTo(raw);
+                var h = HdrHistogram.HistogramEncoding.DecodeFromByteBuffer(HdrHistogram.Utilities.ByteBuffer.Allocate(raw.ToArray()), 0, null);
+                return h.TotalCount == compact.TotalCount ? "ok" : "WRONG";
+            }
+            catch (Exception ex)
+            {
+                return "FAILS (" + ex.Message[..Math.Min(60, ex.Message.Length)] + ")";
+            }
+        }
+
+        var mine = compact.Encode();
+        Console.WriteLine($"  inflate-then-decode: compact {TryInflated(mine)}, hdr {TryInflated(Loadlens.Core.Metrics.LatencyHistograms.Encode(hdr))}");
+        var theirs = Loadlens.Core.Metrics.LatencyHistograms.Encode(hdr);
+        Console.WriteLine(FormattableString.Invariant($"{spread} buckets: compact {mine.Length * 3 / 4} B decode {Try(mine)}; HdrHistogram.NET {theirs.Length * 3 / 4} B decode {Try(theirs)}"));
+    }
+
     return 0;
 }
 

@@ -27,6 +27,7 @@ public sealed class ImporterFuzzTests : IDisposable
         { "jmeter", "jmeter/small.jtl" },
         { "jmeter", "jmeter/noheader.jtl" },
         { "k6-json", "k6/run.ndjson" },
+        { "k6-json", "k6/run.json.gz" },
         { "k6-summary", "k6/summary-export.json" },
         { "k6-summary", "k6/summary-v1.json" },
         { "hlog", "hlog/wrk2-like.hlog" },

@@ -18,6 +18,7 @@ public sealed class JtlImporterTests
         run.StartedAt.ShouldBe(DateTimeOffset.FromUnixTimeSeconds(1714550400));
         run.DurationSeconds.ShouldBe(2.103);
         run.Settings.Users.ShouldBe(3);
+        run.Settings.Target.ShouldBe("http://shop.test");
         run.Endpoints.Select(e => (e.Method, e.Name)).ShouldBe([("GET", "GET /items"), ("", "Search, with \"quotes\""), ("", "login")]);
 
         var items = run.Endpoints[0];

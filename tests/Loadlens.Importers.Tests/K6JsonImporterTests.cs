@@ -20,6 +20,7 @@ public sealed class K6JsonImporterTests
         run.StartedAt.ShouldBe(DateTimeOffset.FromUnixTimeSeconds(1714550400));
         run.DurationSeconds.ShouldBe(2.05);
         run.Settings.Users.ShouldBe(4);
+        run.Settings.Target.ShouldBe("http://127.0.0.1:8080");
         run.Settings.Model.ShouldBe("closed");
         run.Endpoints.Select(e => (e.Method, e.Name)).ShouldBe([("GET", "/api/products"), ("POST", "http://127.0.0.1:8080/api/orders")]);
 

@@ -5,7 +5,7 @@ namespace Loadlens.Importers.Common;
 /// <summary>Assembles a <see cref="RunResult"/> from aggregated samples of another tool.</summary>
 internal static class ImportedRun
 {
-    public static RunResult Build(string path, string tool, string toolVersion, string format, SampleAggregator.Aggregate aggregate, int? users, List<string> notes, string model = "closed")
+    public static RunResult Build(string path, string tool, string toolVersion, string format, SampleAggregator.Aggregate aggregate, int? users, List<string> notes, string model = "closed", string target = "")
         => new()
         {
             Name = NameOf(path),
@@ -16,7 +16,7 @@ internal static class ImportedRun
             Settings = new RunSettings
             {
                 Model = model,
-                Target = string.Empty,
+                Target = target,
                 Users = users,
                 PlannedDurationSeconds = aggregate.DurationSeconds,
                 IntervalSeconds = 1,

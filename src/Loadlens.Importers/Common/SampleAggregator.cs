@@ -57,6 +57,23 @@ internal sealed class SampleAggregator
     /// <summary>True when more than <see cref="MaxEndpoints"/> names were seen.</summary>
     public bool EndpointsCapped => _overflow >= 0;
 
+    /// <summary>Base URL (scheme://host:port) of the first absolute request URL seen; empty when none.</summary>
+    public string Target { get; private set; } = string.Empty;
+
+    /// <summary>Offer a request URL; the first absolute http(s) one sets <see cref="Target"/>.</summary>
+    public void OfferUrl(ReadOnlySpan<char> url)
+    {
+        if (Target.Length > 0 || url.Length == 0 || !(url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+
+        if (Uri.TryCreate(url.ToString(), UriKind.Absolute, out var uri))
+        {
+            Target = uri.GetLeftPart(UriPartial.Authority);
+        }
+    }
+
     /// <summary>Highest active-user count reported.</summary>
     public int PeakUsers { get; private set; }
 
@@ -370,7 +387,7 @@ internal sealed class SampleAggregator
     {
         var duplicated = _endpoints.GroupBy(e => e.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         return _endpoints.Select(e =>
-            duplicated.Contains(e.Name) || (e.Name == EndpointResult.AggregatedName && e.Method.Length == 0) || (e.Name == EndpointResult.AggregatedName)
+            duplicated.Contains(e.Name) || e.Name == EndpointResult.AggregatedName
                 ? $"{(e.Method.Length == 0 ? "(no method)" : e.Method)} {e.Name}"
                 : e.Name).ToList();
     }

@@ -65,6 +65,7 @@ internal static class JtlImporter
         var bytes = Optional("bytes");
         var sentBytes = Optional("sentBytes");
         var allThreads = Optional("allThreads");
+        var url = Optional("URL");
         if (success < 0 && responseCode < 0)
         {
             throw new InputFormatException(path, 1, 1, "the JTL has neither a 'success' nor a 'responseCode' column: failures cannot be told apart");
@@ -178,6 +179,11 @@ internal static class JtlImporter
                 aggregator.Users(end, NonNegative(csv, allThreads, "allThreads"));
             }
 
+            if (url >= 0 && aggregator.Target.Length == 0)
+            {
+                aggregator.OfferUrl(csv[url].Trim());
+            }
+
             var name = csv[label];
             var method = MethodOf(name);
             var endpoint = aggregator.Endpoint(method, name);
@@ -242,7 +248,7 @@ internal static class JtlImporter
             notes.Add($"{aggregator.Stragglers} sample(s) arrived more than {SampleAggregator.ReorderSeconds} s out of order; their seconds were reopened.");
         }
 
-        return ImportedRun.Build(path, "jmeter", "jmeter", "jtl", aggregate, aggregator.PeakUsers > 0 ? aggregator.PeakUsers : null, notes);
+        return ImportedRun.Build(path, "jmeter", "jmeter", "jtl", aggregate, aggregator.PeakUsers > 0 ? aggregator.PeakUsers : null, notes, target: aggregator.Target);
     }
 
     private static char SniffDelimiter(string path)

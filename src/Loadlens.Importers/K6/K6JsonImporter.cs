@@ -98,7 +98,8 @@ internal static class K6JsonImporter
         var notes = new List<string>
         {
             "Imported from k6 --out json: one http_req_duration point per request, grouped by the name tag (or url) and method; "
-            + "percentiles come from HdrHistograms (3 significant digits), count/mean/min/max are exact; samples are placed in the second they completed.",
+            + "percentiles come from HdrHistograms (3 significant digits), count/mean/min/max are exact; samples are placed in the second they completed. "
+            + "k6's http_req_duration excludes connection setup (blocked, connecting, TLS).",
         };
         if (missingExpectedResponse)
         {
@@ -120,7 +121,7 @@ internal static class K6JsonImporter
             notes.Add("dropped_iterations points were present: an arrival-rate executor ran (open model) and could not start every iteration.");
         }
 
-        return ImportedRun.Build(path, "k6", "unknown", "k6-json", aggregate, aggregator.PeakUsers > 0 ? aggregator.PeakUsers : null, notes, open ? "open" : "closed");
+        return ImportedRun.Build(path, "k6", "unknown", "k6-json", aggregate, aggregator.PeakUsers > 0 ? aggregator.PeakUsers : null, notes, open ? "open" : "closed", aggregator.Target);
     }
 
     private enum LineKind
@@ -317,10 +318,13 @@ internal static class K6JsonImporter
             failed = status == 0 || status >= 400;
         }
 
+        if (aggregator.Target.Length == 0 && tags.Url.Length > 0)
+        {
+            aggregator.OfferUrl(tags.Chars(tags.Url, 1));
+        }
+
         var name = tags.Name.Length > 0 ? tags.Name : tags.Url;
-        var nameText = name.Length > 0 ? Encoding.UTF8.GetString(name.Span) : "(unnamed)";
-        var methodText = tags.Method.Length > 0 ? Encoding.UTF8.GetString(tags.Method.Span) : string.Empty;
-        var endpoint = aggregator.Endpoint(methodText, nameText);
+        var endpoint = aggregator.Endpoint(tags.Chars(tags.Method, 0), name.Length > 0 ? tags.Chars(name, 1) : "(unnamed)");
         var category = ErrorCategory.None;
         var message = string.Empty;
         if (failed)
@@ -380,6 +384,21 @@ internal static class K6JsonImporter
         public Buffer Error => _slots[5];
 
         public Buffer ErrorCode => _slots[6];
+
+        private char[][] _chars = [new char[64], new char[256]];
+
+        /// <summary>UTF-8 tag bytes as chars in a reused buffer (no string per request).</summary>
+        public ReadOnlySpan<char> Chars(Buffer buffer, int which)
+        {
+            var needed = Encoding.UTF8.GetMaxCharCount(buffer.Length);
+            if (_chars[which].Length < needed)
+            {
+                _chars[which] = new char[needed];
+            }
+
+            var n = Encoding.UTF8.GetChars(buffer.Span, _chars[which]);
+            return _chars[which].AsSpan(0, n);
+        }
 
         public void Clear()
         {

@@ -363,7 +363,16 @@ internal sealed class CsvReader : IDisposable
         _len = remaining;
         while (_len < count)
         {
-            var read = _reader.Read(_buffer, _len, _buffer.Length - _len);
+            int read;
+            try
+            {
+                read = _reader.Read(_buffer, _len, _buffer.Length - _len);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InputFormatException(Source, _line, _column, "corrupt compressed data: " + ex.Message, ex);
+            }
+
             if (read <= 0)
             {
                 _eof = true;
