@@ -21,14 +21,13 @@ internal sealed class LoadRun : IDisposable
     private readonly LoadProfile _load;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _hardStop = new();
-    private readonly SocketsHttpHandler _handler;
-    private readonly HttpMessageInvoker _invoker;
+    private readonly TransportKind _transportKind;
     private readonly RequestTemplate[] _templates;
     private readonly double[] _cumulativeWeights;
     private readonly FeederSet _feeders;
     private readonly Random _seedSource;
     private RunRecorder? _recorder;
-    private RequestExecutor? _executor;
+    private Transport.IRequestTransport? _executor;
     private long _start;
     private int _active;
     private long _remainingIterations = long.MaxValue;
@@ -61,25 +60,7 @@ internal sealed class LoadRun : IDisposable
         _cumulativeWeights = scenario.Endpoints.Select(e => acc += e.Weight / total).ToArray();
         _cumulativeWeights[^1] = 1.0;
         _seedSource = options.Seed is { } seed ? new Random(seed) : new Random();
-        _handler = new SocketsHttpHandler
-        {
-            UseCookies = false,
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            MaxConnectionsPerServer = int.MaxValue,
-            ConnectTimeout = scenario.RequestTimeout,
-            EnableMultipleHttp2Connections = true,
-        };
-        if (options.AcceptAnyServerCertificate)
-        {
-#pragma warning disable CA5359 // explicit user opt-in (--insecure) for self-signed test servers
-            _handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-#pragma warning restore CA5359
-        }
-        _invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
+        _transportKind = ChooseTransport(scenario, options.Transport);
     }
 
     public async Task<RunResult> ExecuteAsync(CancellationToken cancellationToken)
@@ -88,7 +69,9 @@ internal sealed class LoadRun : IDisposable
         var startedAt = _options.TimeProvider.GetUtcNow();
         _start = Stopwatch.GetTimestamp();
         _recorder = new RunRecorder(endpoints, _start);
-        _executor = new RequestExecutor(_invoker, _templates, _feeders, _recorder, _scenario.RequestTimeout, _hardStop.Token);
+        _executor = _transportKind == TransportKind.Lean
+            ? new Transport.LeanHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token)
+            : new RequestExecutor(_templates, _feeders, _recorder, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token);
         if (_load.Iterations is { } iterations)
         {
             _remainingIterations = iterations;
@@ -156,10 +139,26 @@ internal sealed class LoadRun : IDisposable
         };
     }
 
+    /// <summary>The transport this run uses (resolved from <see cref="LoadRunnerOptions.Transport"/>).</summary>
+    public TransportKind TransportUsed => _transportKind;
+
+    /// <summary>Resolve <see cref="TransportKind.Auto"/>: lean for HTTP/1.1 over http/https, SocketsHttpHandler otherwise.</summary>
+    internal static TransportKind ChooseTransport(ScenarioDefinition scenario, TransportKind requested)
+    {
+        var leanFits = Transport.LeanHttp1Transport.Supports(scenario.BaseUrl, scenario.HttpVersion);
+        return requested switch
+        {
+            TransportKind.Sockets => TransportKind.Sockets,
+            TransportKind.Lean when !leanFits => throw new ArgumentException(
+                $"the lean transport speaks HTTP/1.1 only; this scenario uses HTTP/{scenario.HttpVersion} (use the sockets transport or auto)"),
+            TransportKind.Lean => TransportKind.Lean,
+            _ => leanFits ? TransportKind.Lean : TransportKind.Sockets,
+        };
+    }
+
     public void Dispose()
     {
-        _invoker.Dispose();
-        _handler.Dispose();
+        _executor?.Dispose();
         _recorder?.Dispose();
         _stop.Dispose();
         _hardStop.Dispose();
