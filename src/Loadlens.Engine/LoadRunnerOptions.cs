@@ -103,6 +103,9 @@ public sealed record LiveSnapshot
 
     /// <summary>Open model: arrivals sent late so far.</summary>
     public long Late { get; init; }
+
+    /// <summary>CPU use of the generator process in the last interval, as a fraction of its usable cores (0–1).</summary>
+    public double GeneratorCpu { get; init; }
 }
 
 /// <summary>The target could not be reached before the run started (exit code 3 in the CLI).</summary>

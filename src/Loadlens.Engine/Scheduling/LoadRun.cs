@@ -27,6 +27,7 @@ internal sealed class LoadRun : IDisposable
     private readonly FeederSet _feeders;
     private readonly Random _seedSource;
     private RunRecorder? _recorder;
+    private GeneratorMonitor? _monitor;
     private Transport.IRequestTransport? _executor;
     private long _start;
     private int _active;
@@ -69,6 +70,7 @@ internal sealed class LoadRun : IDisposable
         var startedAt = _options.TimeProvider.GetUtcNow();
         _start = Stopwatch.GetTimestamp();
         _recorder = new RunRecorder(endpoints, _start);
+        _monitor = new GeneratorMonitor(_start);
         _executor = _transportKind == TransportKind.Lean
             ? new Transport.LeanHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token)
             : new RequestExecutor(_templates, _feeders, _recorder, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token);
@@ -117,6 +119,8 @@ internal sealed class LoadRun : IDisposable
         var effectiveWarmup = _recorder.WarmupEndSeconds;
         var measured = Math.Max(0, duration - effectiveWarmup);
         var (results, total, errors) = _recorder.BuildTotals(measured);
+        var arrivals = _load.Model == LoadModel.Open ? BuildArrivals(measured) : null;
+        var generator = _monitor.Build(end, _recorder.AllRequests, _executor.Name, Transport.InlineSocketCompletions.IsActive(), arrivals);
         return new RunResult
         {
             Name = _options.RunName ?? _scenario.Name,
@@ -134,7 +138,8 @@ internal sealed class LoadRun : IDisposable
             Total = total,
             Intervals = [.. _recorder.Intervals],
             Errors = errors,
-            Arrivals = _load.Model == LoadModel.Open ? BuildArrivals(measured) : null,
+            Arrivals = arrivals,
+            Generator = generator,
             Sla = _scenario.Sla,
         };
     }
@@ -205,11 +210,12 @@ internal sealed class LoadRun : IDisposable
         var now = Stopwatch.GetTimestamp();
         var active = Volatile.Read(ref _active);
         var interval = _recorder!.CollectInterval(now, active, warmup);
+        var cpu = _monitor!.Sample(now, warmup);
         if (_options.Progress is { } progress)
         {
             try
             {
-                ReportProgress(progress, interval, now, active, planned, warmup);
+                ReportProgress(progress, interval, now, active, planned, warmup, cpu);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -219,7 +225,7 @@ internal sealed class LoadRun : IDisposable
         }
     }
 
-    private void ReportProgress(IProgress<LiveSnapshot> progress, Loadlens.Core.Results.TimeSeriesInterval interval, long now, int active, TimeSpan? planned, bool warmup)
+    private void ReportProgress(IProgress<LiveSnapshot> progress, Loadlens.Core.Results.TimeSeriesInterval interval, long now, int active, TimeSpan? planned, bool warmup, double cpu)
     {
         {
             var elapsed = Stopwatch.GetElapsedTime(_start, now).TotalSeconds;
@@ -239,6 +245,7 @@ internal sealed class LoadRun : IDisposable
                 IterationsPlanned = _load.Iterations,
                 Dropped = Volatile.Read(ref _recorder.Dropped),
                 Late = Volatile.Read(ref _recorder.Late),
+                GeneratorCpu = cpu,
             });
         }
     }
