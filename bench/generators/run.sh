@@ -69,9 +69,16 @@ if [ "$(nproc --all)" -lt 2 ] && [ "$SERVER_CPU" != "$GEN_CPU" ]; then
 fi
 
 # ---------------------------------------------------------------- build Loadlens once
-log "publishing Loadlens (Release)"
-dotnet publish "$ROOT/src/Loadlens.Cli/Loadlens.Cli.csproj" -c Release -o "$OUT/loadlens-bin" -nologo -v q >"$OUT/publish.log" 2>&1 \
-  || { cat "$OUT/publish.log"; exit 1; }
+# ReadyToRun (precompiled) as a shipped tool would be: ~0.25 s less start-up CPU than JIT-only. Falls
+# back to a plain publish when the crossgen package cannot be restored.
+log "publishing Loadlens (Release, ReadyToRun)"
+RID="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
+if ! dotnet publish "$ROOT/src/Loadlens.Cli/Loadlens.Cli.csproj" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true \
+     -o "$OUT/loadlens-bin" -nologo -v q >"$OUT/publish.log" 2>&1; then
+  log "ReadyToRun publish failed (see $OUT/publish.log); publishing without it"
+  dotnet publish "$ROOT/src/Loadlens.Cli/Loadlens.Cli.csproj" -c Release -o "$OUT/loadlens-bin" -nologo -v q >"$OUT/publish.log" 2>&1 \
+    || { cat "$OUT/publish.log"; exit 1; }
+fi
 dotnet build "$ROOT/bench/Loadlens.Benchmarks/Loadlens.Benchmarks.csproj" -c Release -nologo -v q >"$OUT/build-bench.log" 2>&1 \
   || { cat "$OUT/build-bench.log"; exit 1; }
 LOADLENS="$OUT/loadlens-bin/loadlens"

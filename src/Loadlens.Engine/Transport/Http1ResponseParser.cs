@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 
@@ -53,6 +54,13 @@ internal sealed class Http1ResponseParser
     public const int MaxChunkLineBytes = 4 * 1024;
 
     private const int MaxCaptureBytes = 1024 * 1024;
+
+    /// <summary>tchar (RFC 9110): the only bytes allowed in a field name.</summary>
+    private static readonly SearchValues<byte> TokenChars = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
+    /// <summary>Controls other than HTAB, and DEL: never allowed in field values or reason phrases.</summary>
+    private static readonly SearchValues<byte> ForbiddenTextChars = SearchValues.Create(
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
     private const int MaxReasonBytes = 64;
 
     private State _state;
@@ -389,24 +397,8 @@ internal sealed class Http1ResponseParser
         return false;
     }
 
-    private static bool IsTokenChar(byte c) =>
-        c is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
-            or (byte)'!' or (byte)'#' or (byte)'$' or (byte)'%' or (byte)'&' or (byte)'\'' or (byte)'*' or (byte)'+'
-            or (byte)'-' or (byte)'.' or (byte)'^' or (byte)'_' or (byte)'`' or (byte)'|' or (byte)'~';
-
     /// <summary>Field values and reason phrases: HTAB, SP, VCHAR, obs-text; no other controls.</summary>
-    private static bool IsFieldText(ReadOnlySpan<byte> value)
-    {
-        foreach (var c in value)
-        {
-            if ((c < 0x20 && c != (byte)'\t') || c == 0x7F)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsFieldText(ReadOnlySpan<byte> value) => value.IndexOfAny(ForbiddenTextChars) < 0;
 
     private static ReadOnlySpan<byte> TrimOws(ReadOnlySpan<byte> value)
     {
@@ -650,13 +642,10 @@ internal sealed class Http1ResponseParser
         }
 
         name = line[..colon];
-        foreach (var c in name)
+        if (name.IndexOfAnyExcept(TokenChars) >= 0)
         {
-            if (!IsTokenChar(c))
-            {
-                Fail(ParseErrorKind.Protocol, "invalid character in a header field name");
-                return false;
-            }
+            Fail(ParseErrorKind.Protocol, "invalid character in a header field name");
+            return false;
         }
 
         var raw = line[(colon + 1)..];
