@@ -25,6 +25,7 @@ internal sealed class Http1RequestEncoder
         IsHead = Method == "HEAD";
         var segments = new List<Segment>();
         var literal = new StringBuilder();
+        var bodyStart = -1;
 
         void Flush()
         {
@@ -87,6 +88,8 @@ internal sealed class Http1RequestEncoder
                 Flush();
                 segments.Add(new Segment(SegmentKind.ContentLength, null, -1));
                 literal.Append("\r\n\r\n");
+                Flush(); // the blank line is not part of the body: the body (and its length) starts after it
+                bodyStart = segments.Count;
                 AddTemplate(body, SegmentKind.BodyValue);
             }
         }
@@ -103,8 +106,7 @@ internal sealed class Http1RequestEncoder
         Flush();
         _segments = [.. segments];
         StaticBytes = _segments.Length == 1 && _segments[0].Kind == SegmentKind.Literal ? _segments[0].Literal : null;
-        var bodyIndex = Array.FindIndex(_segments, s => s.Kind == SegmentKind.ContentLength);
-        _bodyStart = bodyIndex < 0 ? _segments.Length : bodyIndex + 1;
+        _bodyStart = bodyStart < 0 ? _segments.Length : bodyStart;
     }
 
     private readonly int _bodyStart;

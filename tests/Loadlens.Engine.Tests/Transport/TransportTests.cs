@@ -16,6 +16,7 @@ public sealed class TransportTests
         [
             new EndpointDefinition { Name = "count", Path = "/count", Weight = 3 },
             new EndpointDefinition { Name = "create", Method = "POST", Path = "/count", Body = "{\"n\": 1}", Weight = 1, ExpectStatus = [201] },
+            new EndpointDefinition { Name = "create from feeder", Method = "POST", Path = "/count", Body = "{\"w\": \"{{word}}\"}", Weight = 1, ExpectStatus = [201] },
             new EndpointDefinition { Name = "not found", Path = "/status/404", Weight = 1 },
             new EndpointDefinition { Name = "unavailable", Path = "/status/503", Weight = 1 },
             new EndpointDefinition { Name = "echo", Path = "/echo/{{word}}", Weight = 1, ExpectBodyContains = "a" },
@@ -57,6 +58,8 @@ public sealed class TransportTests
         byName["count"].StatusCodes.Keys.ShouldBe(["200"]);
         byName["create"].StatusCodes.Keys.ShouldBe(["201"]);
         byName["create"].Failures.ShouldBe(0);
+        byName["create from feeder"].Failures.ShouldBe(0);
+        byName["create from feeder"].Latency.P99.ShouldBeLessThan(1000); // a wrong Content-Length would leave Kestrel waiting for body bytes
         byName["not found"].ErrorCategories.Keys.ShouldBe(["Http4xx"]);
         byName["unavailable"].ErrorCategories.Keys.ShouldBe(["Http5xx"]);
         byName["echo"].Failures.ShouldBe(0);
