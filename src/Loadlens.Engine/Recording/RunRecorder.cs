@@ -146,8 +146,10 @@ internal sealed class RunRecorder : IDisposable
                 Requests = total.TotalCount,
                 Failures = totalFailures,
                 BytesReceived = totalBytes,
-                Latency = LatencyHistograms.ToStats(total),
-                Histogram = total.TotalCount > 0 ? LatencyHistograms.Encode(total) : null,
+
+                // One endpoint: the aggregate is that endpoint's histogram; do not compute stats and encoding twice.
+                Latency = endpoints.Length == 1 ? endpoints[0].Latency : LatencyHistograms.ToStats(total),
+                Histogram = endpoints.Length == 1 ? endpoints[0].Histogram : total.TotalCount > 0 ? LatencyHistograms.Encode(total) : null,
             },
         };
         _lastIntended = intended;
