@@ -49,6 +49,8 @@ install_tools() {
   command -v hey >/dev/null || apt_pkgs+=(hey)
   command -v taskset >/dev/null || apt_pkgs+=(util-linux)
   [ -x /usr/bin/time ] || apt_pkgs+=(time)
+  command -v python3 >/dev/null || apt_pkgs+=(python3)
+  command -v curl >/dev/null || apt_pkgs+=(curl)
   if ! command -v autocannon >/dev/null && ! command -v npm >/dev/null; then apt_pkgs+=(nodejs npm); fi
   if [ ${#apt_pkgs[@]} -gt 0 ]; then
     log "installing ${apt_pkgs[*]}"
