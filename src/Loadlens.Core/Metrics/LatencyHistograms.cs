@@ -58,12 +58,48 @@ public static class LatencyHistograms
 
         try
         {
-            return HistogramEncoding.DecodeFromCompressedByteBuffer(ByteBuffer.Allocate(bytes), 0);
+            // HdrHistogram.NET 2.5.0's own compressed decoder reads the inflated payload with a single
+            // Read call and fails once a histogram compresses to more than ~8 KB (long, wide runs).
+            // Inflate it completely here and let the library decode the uncompressed form.
+            return HistogramEncoding.DecodeFromByteBuffer(ByteBuffer.Allocate(Inflate(bytes)), 0, null);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             throw new FormatException("histogram is not a valid HdrHistogram V2 compressed payload: " + ex.Message, ex);
         }
+    }
+
+    private static byte[] Inflate(byte[] bytes)
+    {
+        const int CompressedV2Cookie = 0x1c849314;
+        const int MaxInflated = 64 * 1024 * 1024;
+        if (bytes.Length < 10 || System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes) != CompressedV2Cookie)
+        {
+            throw new FormatException("not a compressed V2 histogram (cookie)");
+        }
+
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
+        if (length < 2 || length > bytes.Length - 8)
+        {
+            throw new FormatException("compressed length does not match the data");
+        }
+
+        // Skip the 2-byte zlib header; raw deflate works with (Java) or without (.NET) the Adler-32 trailer.
+        using var deflate = new System.IO.Compression.DeflateStream(new MemoryStream(bytes, 10, length - 2), System.IO.Compression.CompressionMode.Decompress);
+        using var inflated = new MemoryStream();
+        var chunk = new byte[16384];
+        int n;
+        while ((n = deflate.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (inflated.Length + n > MaxInflated)
+            {
+                throw new FormatException("inflated histogram is implausibly large");
+            }
+
+            inflated.Write(chunk, 0, n);
+        }
+
+        return inflated.ToArray();
     }
 
     /// <summary>Merge histograms into a new standard histogram.</summary>
