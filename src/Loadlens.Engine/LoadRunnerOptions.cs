@@ -35,6 +35,28 @@ public sealed record LoadRunnerOptions
 
     /// <summary>Run name override (defaults to the scenario name).</summary>
     public string? RunName { get; init; }
+
+    /// <summary>
+    /// Which transport sends the requests. <see cref="TransportKind.Auto"/> (default) uses the lean
+    /// HTTP/1.1 transport for HTTP/1.1 over http:// and https://, and SocketsHttpHandler for HTTP/2.
+    /// </summary>
+    public TransportKind Transport { get; init; } = TransportKind.Auto;
+
+    /// <summary>A response body larger than this is a failed request (Protocol). Default 64 MiB.</summary>
+    public long MaxResponseBodyBytes { get; init; } = 64L * 1024 * 1024;
+}
+
+/// <summary>The transport that sends requests (see <see cref="LoadRunnerOptions.Transport"/>).</summary>
+public enum TransportKind
+{
+    /// <summary>Lean for HTTP/1.1 over http/https, SocketsHttpHandler for anything else.</summary>
+    Auto,
+
+    /// <summary>The lean raw-socket HTTP/1.1 transport (fast, allocation-free; HTTP/1.1 only).</summary>
+    Lean,
+
+    /// <summary>.NET's SocketsHttpHandler (HTTP/1.1 and HTTP/2).</summary>
+    Sockets,
 }
 
 /// <summary>A live view of a run, published once per interval.</summary>
@@ -81,6 +103,9 @@ public sealed record LiveSnapshot
 
     /// <summary>Open model: arrivals sent late so far.</summary>
     public long Late { get; init; }
+
+    /// <summary>CPU use of the generator process in the last interval, as a fraction of its usable cores (0–1).</summary>
+    public double GeneratorCpu { get; init; }
 }
 
 /// <summary>The target could not be reached before the run started (exit code 3 in the CLI).</summary>

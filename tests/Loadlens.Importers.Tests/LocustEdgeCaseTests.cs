@@ -94,6 +94,18 @@ public sealed class LocustEdgeCaseTests
     }
 
     [Fact]
+    public async Task An_empty_history_file_is_noted_once()
+    {
+        using var temp = Fixture.Temp();
+        temp.Write("e_stats.csv", Stats);
+        temp.Write("e_stats_history.csv", string.Empty);
+        var run = await ResultImporter.ImportAsync(Path.Combine(temp.Path, "e"));
+        run.Intervals.ShouldBeEmpty();
+        run.Notes.Count(n => n.Contains("e_stats_history.csv", StringComparison.Ordinal)).ShouldBe(1);
+        run.Notes.ShouldContain(n => n.Contains("e_stats_history.csv is empty", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Duplicate_names_with_different_methods_get_the_method_in_their_name()
     {
         using var temp = Fixture.Temp();

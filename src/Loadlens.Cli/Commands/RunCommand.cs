@@ -3,6 +3,7 @@ using System.Globalization;
 using Loadlens.Cli.Infrastructure;
 using Loadlens.Core;
 using Loadlens.Core.Scenarios;
+using Loadlens.Engine;
 
 namespace Loadlens.Cli.Commands;
 
@@ -33,6 +34,11 @@ internal static class RunCommand
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Output folder (default ./loadlens-results/<name>-<timestamp>/)" };
     private static readonly Option<int?> Seed = new("--seed") { Description = "Random seed for the request mix, think time and random feeders" };
     private static readonly Option<bool> AllowRemote = new("--allow-remote") { Description = "Allow targets that are not loopback addresses" };
+    private static readonly Option<string?> Transport = new Option<string?>("--transport")
+    {
+        Description = "How requests are sent: auto (lean HTTP/1.1 transport, SocketsHttpHandler for HTTP/2), lean, sockets",
+    }.AcceptOnlyFromAmong("auto", "lean", "sockets");
+
     private static readonly Option<bool> Insecure = new("--insecure", "-k") { Description = "Accept any TLS server certificate (self-signed test servers)" };
 
     public static Command Create(Func<CliContext> context)
@@ -40,7 +46,7 @@ internal static class RunCommand
         var command = new Command("run", "Run a load test against a URL or a scenario file and write result.json, Locust CSV, summary.md and the analysis")
         {
             Target, Users, Duration, Rate, Iterations, Stages, Think, Warmup, Headers, Method, Body, ExpectStatus, ExpectBody,
-            Timeout, Http2, MaxInFlight, Name, Out, Seed, AllowRemote, Insecure,
+            Timeout, Http2, MaxInFlight, Name, Out, Seed, AllowRemote, Insecure, Transport,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -64,6 +70,12 @@ internal static class RunCommand
                     AllowRemote = parse.GetValue(AllowRemote),
                     Insecure = parse.GetValue(Insecure),
                     Seed = parse.GetValue(Seed),
+                    Transport = parse.GetValue(Transport) switch
+                    {
+                        "lean" => TransportKind.Lean,
+                        "sockets" => TransportKind.Sockets,
+                        _ => TransportKind.Auto,
+                    },
                 },
                 cli,
                 ct);

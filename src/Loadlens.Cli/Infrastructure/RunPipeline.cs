@@ -18,6 +18,8 @@ internal sealed record RunRequest
     public bool Insecure { get; init; }
 
     public int? Seed { get; init; }
+
+    public TransportKind Transport { get; init; } = TransportKind.Auto;
 }
 
 /// <summary>Run → live view → outputs → final table → exit code. Shared by <c>run</c> and <c>demo</c>.</summary>
@@ -34,6 +36,7 @@ internal static class RunPipeline
             AcceptAnyServerCertificate = request.Insecure,
             Seed = request.Seed,
             TimeProvider = cli.TimeProvider,
+            Transport = request.Transport,
         };
         var scenario = request.Scenario;
         var load = scenario.Load;
@@ -95,6 +98,16 @@ internal static class RunPipeline
             cli.Out.WriteLine($"  {Path.GetFileName(f)}");
         }
 
+        if (result.Generator is { } generator)
+        {
+            cli.Out.WriteLine(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Generator: {generator.Transport}, {generator.CpuMicrosPerRequest:0.0} µs CPU/request, CPU {generator.CpuUtilization:P0} avg / {generator.PeakCpuUtilization:P0} peak of {generator.Cores} core(s), peak RSS {generator.PeakRssBytes / (1024.0 * 1024):0} MiB"));
+            if (generator.Saturated)
+            {
+                cli.Error.WriteLine($"warning: the load generator was the bottleneck: {generator.SaturationReason}");
+            }
+        }
 
         if (writeFailed)
         {

@@ -30,4 +30,10 @@ public sealed record GeneratorStats
 
     /// <summary>Human-readable reason when <see cref="Saturated"/> is true.</summary>
     public string? SaturationReason { get; init; }
+
+    /// <summary>Cores the generator process could use (its CPU affinity), the denominator of the utilisation figures.</summary>
+    public int Cores { get; init; }
+
+    /// <summary>Whether .NET's socket engine ran completions inline on its event threads (null: unknown).</summary>
+    public bool? InlineSocketCompletions { get; init; }
 }

@@ -7,26 +7,64 @@ using Loadlens.Engine.Recording;
 
 namespace Loadlens.Engine.Http;
 
-/// <summary>Sends one request of a template and records its outcome on the calling thread's recorder.</summary>
-internal sealed class RequestExecutor
+/// <summary>
+/// The SocketsHttpHandler transport: sends one request of a template through
+/// <see cref="HttpMessageInvoker"/> and records its outcome on the calling thread's recorder.
+/// Used for HTTP/2 and whenever the lean transport is not chosen.
+/// </summary>
+internal sealed class RequestExecutor : Transport.IRequestTransport
 {
+    public const string TransportName = "sockets-http-handler";
     private const int MaxCheckedBody = 1024 * 1024;
+    private readonly SocketsHttpHandler _handler;
     private readonly HttpMessageInvoker _invoker;
+    private readonly long _maxBodyBytes;
     private readonly RequestTemplate[] _templates;
     private readonly FeederSet _feeders;
     private readonly RunRecorder _recorder;
     private readonly TimeSpan _timeout;
     private readonly CancellationToken _hardStop;
 
-    public RequestExecutor(HttpMessageInvoker invoker, RequestTemplate[] templates, FeederSet feeders, RunRecorder recorder, TimeSpan timeout, CancellationToken hardStop)
+    public RequestExecutor(RequestTemplate[] templates, FeederSet feeders, RunRecorder recorder, TimeSpan timeout, bool acceptAnyCertificate, long maxBodyBytes, CancellationToken hardStop)
     {
-        _invoker = invoker;
+        _handler = new SocketsHttpHandler
+        {
+            UseCookies = false,
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            PooledConnectionLifetime = System.Threading.Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = int.MaxValue,
+            ConnectTimeout = timeout,
+            EnableMultipleHttp2Connections = true,
+        };
+        if (acceptAnyCertificate)
+        {
+#pragma warning disable CA5359 // explicit user opt-in (--insecure) for self-signed test servers
+            _handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+
+        _invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
         _templates = templates;
         _feeders = feeders;
         _recorder = recorder;
         _timeout = timeout;
+        _maxBodyBytes = maxBodyBytes;
         _hardStop = hardStop;
     }
+
+    public string Name => TransportName;
+
+    public void Dispose()
+    {
+        _invoker.Dispose();
+        _handler.Dispose();
+    }
+
+    ValueTask<bool> Transport.IRequestTransport.ExecuteAsync(UserContext user, int endpoint, long intendedTimestamp) =>
+        new(ExecuteAsync(user, endpoint, intendedTimestamp));
 
     /// <summary>
     /// Send endpoint <paramref name="endpoint"/>; latency runs from <paramref name="intendedTimestamp"/>
@@ -87,6 +125,11 @@ internal sealed class RequestExecutor
                 while ((read = await stream.ReadAsync(user.ReadBuffer, token).ConfigureAwait(false)) > 0)
                 {
                     received += read;
+                    if (received > _maxBodyBytes)
+                    {
+                        throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, $"response body larger than the limit of {_maxBodyBytes} bytes");
+                    }
+
                     if (check && user.CheckBuffer!.Length < MaxCheckedBody)
                     {
                         user.CheckBuffer.Write(user.ReadBuffer, 0, (int)Math.Min(read, MaxCheckedBody - user.CheckBuffer.Length));

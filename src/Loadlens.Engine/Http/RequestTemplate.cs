@@ -28,6 +28,7 @@ internal sealed class RequestTemplate
             throw new ArgumentException($"endpoint '{endpoint.Name}': '{endpoint.Method}' is not a valid HTTP method", ex);
         }
 
+        BaseUri = scenario.BaseUrl;
         _baseUrl = scenario.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         var path = endpoint.Path.Length == 0 || endpoint.Path[0] == '/' ? endpoint.Path : "/" + endpoint.Path;
         _path = TextTemplate.Parse(path, feederIndex);
@@ -63,6 +64,21 @@ internal sealed class RequestTemplate
     }
 
     public int Index { get; }
+
+    /// <summary>The scenario's base URL (scheme, authority and path prefix).</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>The endpoint path (with a leading '/'), placeholders unrendered.</summary>
+    public TextTemplate PathTemplate => _path;
+
+    /// <summary>Request headers (scenario and endpoint merged; Content-Type excluded).</summary>
+    public IReadOnlyList<(string Name, TextTemplate Value)> HeaderTemplates => _headers;
+
+    /// <summary>The body, placeholders unrendered; null without a body.</summary>
+    public TextTemplate? BodyTemplate => _body;
+
+    /// <summary>The Content-Type sent with a body.</summary>
+    public string ContentType => _contentType;
 
     public string Name { get; }
 

@@ -22,6 +22,9 @@ internal sealed partial class TextTemplate
 
     public IReadOnlyList<int> Feeders => _feeders;
 
+    /// <summary>Literal parts: Literals[i] precedes the value of Feeders[i]; the last literal ends the text.</summary>
+    public IReadOnlyList<string> Literals => _literals;
+
     public static TextTemplate Parse(string text, Func<string, int> feederIndex)
     {
         var literals = new List<string>();

@@ -4,6 +4,7 @@ namespace Loadlens.Engine.Http;
 internal sealed class UserContext : IDisposable
 {
     private readonly CancellationToken _hardStop;
+    private byte[]? _readBuffer;
 
     public UserContext(int id, int endpoints, int feeders, Random random, CancellationToken hardStop)
     {
@@ -24,7 +25,10 @@ internal sealed class UserContext : IDisposable
 
     public string?[] FeederValues { get; }
 
-    public byte[] ReadBuffer { get; } = new byte[16 * 1024];
+    public byte[] ReadBuffer => _readBuffer ??= new byte[16 * 1024];
+
+    /// <summary>Transport state owned by this user (the lean transport's keep-alive connection).</summary>
+    public IDisposable? Connection { get; set; }
 
     /// <summary>Accumulates the body when a content check needs it.</summary>
     public MemoryStream? CheckBuffer { get; set; }
@@ -57,5 +61,6 @@ internal sealed class UserContext : IDisposable
         }
 
         CheckBuffer?.Dispose();
+        Connection?.Dispose();
     }
 }

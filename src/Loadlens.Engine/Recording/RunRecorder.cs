@@ -18,6 +18,7 @@ internal sealed class RunRecorder : IDisposable
     private readonly long _startTimestamp;
     private readonly List<TimeSeriesInterval> _intervals = [];
     private readonly LongHistogram[] _intervalHistograms;
+    private readonly LongHistogram _intervalTotal = LatencyHistograms.Create();
     private readonly long[] _intervalFailures;
     private readonly long[] _intervalBytes;
     private readonly LongHistogram[] _totalHistograms;
@@ -99,7 +100,8 @@ internal sealed class RunRecorder : IDisposable
         }
 
         var endpoints = new IntervalEndpoint[_names.Length];
-        var total = LatencyHistograms.Create();
+        var total = _intervalTotal; // reused: a fresh 190 KB histogram per interval would churn the large-object heap
+        total.Reset();
         long totalFailures = 0, totalBytes = 0;
         for (var i = 0; i < _names.Length; i++)
         {
@@ -144,8 +146,10 @@ internal sealed class RunRecorder : IDisposable
                 Requests = total.TotalCount,
                 Failures = totalFailures,
                 BytesReceived = totalBytes,
-                Latency = LatencyHistograms.ToStats(total),
-                Histogram = total.TotalCount > 0 ? LatencyHistograms.Encode(total) : null,
+
+                // One endpoint: the aggregate is that endpoint's histogram; do not compute stats and encoding twice.
+                Latency = endpoints.Length == 1 ? endpoints[0].Latency : LatencyHistograms.ToStats(total),
+                Histogram = endpoints.Length == 1 ? endpoints[0].Histogram : total.TotalCount > 0 ? LatencyHistograms.Encode(total) : null,
             },
         };
         _lastIntended = intended;

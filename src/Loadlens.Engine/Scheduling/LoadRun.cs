@@ -21,14 +21,14 @@ internal sealed class LoadRun : IDisposable
     private readonly LoadProfile _load;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _hardStop = new();
-    private readonly SocketsHttpHandler _handler;
-    private readonly HttpMessageInvoker _invoker;
+    private readonly TransportKind _transportKind;
     private readonly RequestTemplate[] _templates;
     private readonly double[] _cumulativeWeights;
     private readonly FeederSet _feeders;
     private readonly Random _seedSource;
     private RunRecorder? _recorder;
-    private RequestExecutor? _executor;
+    private GeneratorMonitor? _monitor;
+    private Transport.IRequestTransport? _executor;
     private long _start;
     private int _active;
     private long _remainingIterations = long.MaxValue;
@@ -61,25 +61,7 @@ internal sealed class LoadRun : IDisposable
         _cumulativeWeights = scenario.Endpoints.Select(e => acc += e.Weight / total).ToArray();
         _cumulativeWeights[^1] = 1.0;
         _seedSource = options.Seed is { } seed ? new Random(seed) : new Random();
-        _handler = new SocketsHttpHandler
-        {
-            UseCookies = false,
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            MaxConnectionsPerServer = int.MaxValue,
-            ConnectTimeout = scenario.RequestTimeout,
-            EnableMultipleHttp2Connections = true,
-        };
-        if (options.AcceptAnyServerCertificate)
-        {
-#pragma warning disable CA5359 // explicit user opt-in (--insecure) for self-signed test servers
-            _handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-#pragma warning restore CA5359
-        }
-        _invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
+        _transportKind = ChooseTransport(scenario, options.Transport);
     }
 
     public async Task<RunResult> ExecuteAsync(CancellationToken cancellationToken)
@@ -88,7 +70,10 @@ internal sealed class LoadRun : IDisposable
         var startedAt = _options.TimeProvider.GetUtcNow();
         _start = Stopwatch.GetTimestamp();
         _recorder = new RunRecorder(endpoints, _start);
-        _executor = new RequestExecutor(_invoker, _templates, _feeders, _recorder, _scenario.RequestTimeout, _hardStop.Token);
+        _monitor = new GeneratorMonitor(_start);
+        _executor = _transportKind == TransportKind.Lean
+            ? new Transport.LeanHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token)
+            : new RequestExecutor(_templates, _feeders, _recorder, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token);
         if (_load.Iterations is { } iterations)
         {
             _remainingIterations = iterations;
@@ -134,6 +119,8 @@ internal sealed class LoadRun : IDisposable
         var effectiveWarmup = _recorder.WarmupEndSeconds;
         var measured = Math.Max(0, duration - effectiveWarmup);
         var (results, total, errors) = _recorder.BuildTotals(measured);
+        var arrivals = _load.Model == LoadModel.Open ? BuildArrivals(measured) : null;
+        var generator = _monitor.Build(end, _recorder.AllRequests, _executor.Name, Transport.InlineSocketCompletions.IsActive(), arrivals);
         return new RunResult
         {
             Name = _options.RunName ?? _scenario.Name,
@@ -151,15 +138,32 @@ internal sealed class LoadRun : IDisposable
             Total = total,
             Intervals = [.. _recorder.Intervals],
             Errors = errors,
-            Arrivals = _load.Model == LoadModel.Open ? BuildArrivals(measured) : null,
+            Arrivals = arrivals,
+            Generator = generator,
             Sla = _scenario.Sla,
+        };
+    }
+
+    /// <summary>The transport this run uses (resolved from <see cref="LoadRunnerOptions.Transport"/>).</summary>
+    public TransportKind TransportUsed => _transportKind;
+
+    /// <summary>Resolve <see cref="TransportKind.Auto"/>: lean for HTTP/1.1 over http/https, SocketsHttpHandler otherwise.</summary>
+    internal static TransportKind ChooseTransport(ScenarioDefinition scenario, TransportKind requested)
+    {
+        var leanFits = Transport.LeanHttp1Transport.Supports(scenario.BaseUrl, scenario.HttpVersion);
+        return requested switch
+        {
+            TransportKind.Sockets => TransportKind.Sockets,
+            TransportKind.Lean when !leanFits => throw new ArgumentException(
+                $"the lean transport speaks HTTP/1.1 only; this scenario uses HTTP/{scenario.HttpVersion} (use the sockets transport or auto)"),
+            TransportKind.Lean => TransportKind.Lean,
+            _ => leanFits ? TransportKind.Lean : TransportKind.Sockets,
         };
     }
 
     public void Dispose()
     {
-        _invoker.Dispose();
-        _handler.Dispose();
+        _executor?.Dispose();
         _recorder?.Dispose();
         _stop.Dispose();
         _hardStop.Dispose();
@@ -206,11 +210,12 @@ internal sealed class LoadRun : IDisposable
         var now = Stopwatch.GetTimestamp();
         var active = Volatile.Read(ref _active);
         var interval = _recorder!.CollectInterval(now, active, warmup);
+        var cpu = _monitor!.Sample(now, warmup);
         if (_options.Progress is { } progress)
         {
             try
             {
-                ReportProgress(progress, interval, now, active, planned, warmup);
+                ReportProgress(progress, interval, now, active, planned, warmup, cpu);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -220,7 +225,7 @@ internal sealed class LoadRun : IDisposable
         }
     }
 
-    private void ReportProgress(IProgress<LiveSnapshot> progress, Loadlens.Core.Results.TimeSeriesInterval interval, long now, int active, TimeSpan? planned, bool warmup)
+    private void ReportProgress(IProgress<LiveSnapshot> progress, Loadlens.Core.Results.TimeSeriesInterval interval, long now, int active, TimeSpan? planned, bool warmup, double cpu)
     {
         {
             var elapsed = Stopwatch.GetElapsedTime(_start, now).TotalSeconds;
@@ -240,6 +245,7 @@ internal sealed class LoadRun : IDisposable
                 IterationsPlanned = _load.Iterations,
                 Dropped = Volatile.Read(ref _recorder.Dropped),
                 Late = Volatile.Read(ref _recorder.Late),
+                GeneratorCpu = cpu,
             });
         }
     }

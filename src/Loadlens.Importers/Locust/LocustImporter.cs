@@ -399,13 +399,13 @@ internal static class LocustImporter
 
     private sealed record HistoryFile(List<HistoryGroup> Groups, long StartTimestamp, bool FullHistory);
 
-    private static HistoryFile? ReadHistory(string path, List<string> notes)
+    private static HistoryFile ReadHistory(string path, List<string> notes)
     {
         using var csv = new CsvReader(InputFiles.OpenText(path), path);
         if (!csv.Read())
         {
             notes.Add($"{Path.GetFileName(path)} is empty: no time series.");
-            return null;
+            return new HistoryFile([], 0, false);
         }
 
         var header = new CsvHeader(csv);

@@ -31,6 +31,12 @@ public static class MarkdownSummaryWriter
             md.Blank();
         }
 
+        if (result.Generator is { Saturated: true } generator)
+        {
+            md.Line($"> **Warning: the load generator was the bottleneck.** {Escape(generator.SaturationReason ?? "its CPU was saturated")}. The target may sustain more than this run shows.");
+            md.Blank();
+        }
+
         WriteSettings(md, result);
         WriteEndpoints(md, result);
         if (result.Arrivals is { } arrivals)

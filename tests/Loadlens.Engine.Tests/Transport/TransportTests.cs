@@ -1,0 +1,194 @@
+using Loadlens.Core.Results;
+using Loadlens.Core.Scenarios;
+using Loadlens.TestUtils;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Loadlens.Engine.Tests.Transport;
+
+public sealed class TransportTests
+{
+    private static ScenarioDefinition Mixed(Uri baseUrl) => new()
+    {
+        Name = "agreement",
+        BaseUrl = baseUrl,
+        Feeders = [new FeederDefinition { Name = "word", Kind = FeederKind.Csv, Values = ["alpha", "beta", "gamma"], Order = FeederOrder.Sequential }],
+        Endpoints =
+        [
+            new EndpointDefinition { Name = "count", Path = "/count", Weight = 3 },
+            new EndpointDefinition { Name = "create", Method = "POST", Path = "/count", Body = "{\"n\": 1}", Weight = 1, ExpectStatus = [201] },
+            new EndpointDefinition { Name = "create from feeder", Method = "POST", Path = "/count", Body = "{\"w\": \"{{word}}\"}", Weight = 1, ExpectStatus = [201] },
+            new EndpointDefinition { Name = "not found", Path = "/status/404", Weight = 1 },
+            new EndpointDefinition { Name = "unavailable", Path = "/status/503", Weight = 1 },
+            new EndpointDefinition { Name = "echo", Path = "/echo/{{word}}", Weight = 1, ExpectBodyContains = "a" },
+            new EndpointDefinition { Name = "echo check fails", Path = "/echo/{{word}}", Weight = 1, ExpectBodyContains = "zzz" },
+            new EndpointDefinition { Name = "abort", Path = "/abort", Weight = 1 },
+            new EndpointDefinition { Name = "delay", Path = "/delay/20", Weight = 1 },
+        ],
+        Load = new LoadProfile { Users = 1, Iterations = 300 },
+        RequestTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LeanAndSocketsTransports_AgreeOnTheSameTarget(bool https)
+    {
+        await using var target = await TestTarget.StartAsync(HttpProtocols.Http1, https);
+        var scenario = Mixed(target.BaseAddress);
+
+        var lean = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Lean, Seed = 7, AcceptAnyServerCertificate = true });
+        var sockets = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Sockets, Seed = 7, AcceptAnyServerCertificate = true });
+
+        lean.Generator!.Transport.ShouldBe("lean-http1");
+        sockets.Generator!.Transport.ShouldBe("sockets-http-handler");
+        lean.Total.Requests.ShouldBe(300);
+        sockets.Total.Requests.ShouldBe(300);
+        foreach (var (l, s) in lean.Endpoints.Zip(sockets.Endpoints))
+        {
+            l.Name.ShouldBe(s.Name);
+            l.Requests.ShouldBe(s.Requests, l.Name);
+            l.Failures.ShouldBe(s.Failures, l.Name);
+            l.StatusCodes.ShouldBe(s.StatusCodes, l.Name);
+            l.ErrorCategories.ShouldBe(s.ErrorCategories, l.Name);
+            l.BytesReceived.ShouldBe(s.BytesReceived, l.Name);
+        }
+
+        // The mix really exercised every outcome class.
+        var byName = lean.Endpoints.ToDictionary(e => e.Name);
+        byName["count"].StatusCodes.Keys.ShouldBe(["200"]);
+        byName["create"].StatusCodes.Keys.ShouldBe(["201"]);
+        byName["create"].Failures.ShouldBe(0);
+        byName["create from feeder"].Failures.ShouldBe(0);
+        byName["create from feeder"].Latency.P99.ShouldBeLessThan(1000); // a wrong Content-Length would leave Kestrel waiting for body bytes
+        byName["not found"].ErrorCategories.Keys.ShouldBe(["Http4xx"]);
+        byName["unavailable"].ErrorCategories.Keys.ShouldBe(["Http5xx"]);
+        byName["echo"].Failures.ShouldBe(0);
+        byName["echo check fails"].ErrorCategories.Keys.ShouldBe(["CheckFailed"]);
+        byName["abort"].ErrorCategories.Keys.ShouldBe(["ConnectionReset"]);
+        byName["abort"].Requests.ShouldBeGreaterThan(0);
+        lean.Errors.Select(e => (e.Endpoint, e.Category, e.StatusCode)).Order()
+            .ShouldBe(sockets.Errors.Select(e => (e.Endpoint, e.Category, e.StatusCode)).Order());
+        lean.Errors.Single(e => e.Endpoint == "not found").Message.ShouldBe("HTTP 404 Not Found");
+        sockets.Errors.Single(e => e.Endpoint == "not found").Message.ShouldBe("HTTP 404 Not Found");
+
+        // Latency comparable: a 20 ms endpoint measures 20 ms-and-a-bit through either transport.
+        byName["delay"].Latency.P50.ShouldBeInRange(20, 40);
+        sockets.Endpoints.Single(e => e.Name == "delay").Latency.P50.ShouldBeInRange(20, 40);
+    }
+
+    [Fact]
+    public async Task Auto_ChoosesLeanForHttp11_AndSocketsForHttp2()
+    {
+        await using var target = await TestTarget.StartAsync(HttpProtocols.Http1);
+        await using var target2 = await TestTarget.StartAsync(HttpProtocols.Http2);
+        var http1 = Scenarios.Get(target.BaseAddress, "/version", new LoadProfile { Users = 1, Iterations = 5 });
+        var http2 = Scenarios.Get(target2.BaseAddress, "/version", new LoadProfile { Users = 1, Iterations = 5 }) with { HttpVersion = "2" };
+
+        var r1 = await LoadRunner.RunAsync(http1);
+        var r2 = await LoadRunner.RunAsync(http2);
+
+        r1.Generator!.Transport.ShouldBe("lean-http1");
+        r2.Generator!.Transport.ShouldBe("sockets-http-handler");
+        r2.Total.Failures.ShouldBe(0);
+        await Should.ThrowAsync<ArgumentException>(() => LoadRunner.RunAsync(http2, new LoadRunnerOptions { Transport = TransportKind.Lean }));
+    }
+
+    [Fact]
+    public async Task ConnectionClose_IsHonoured_AndEveryRequestSucceedsOnAFreshConnection()
+    {
+        await using var server = new RawHttpServer(_ => RawHttpServer.Text("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", close: true));
+        var result = await RunLean(server.BaseAddress, iterations: 40);
+
+        result.Total.Requests.ShouldBe(40);
+        result.Total.Failures.ShouldBe(0);
+        server.Connections.ShouldBe(40);
+        server.Requests.ShouldBe(40);
+    }
+
+    [Fact]
+    public async Task ServerClosingIdleKeepAliveConnections_IsRetriedOnce_NotAFailure()
+    {
+        // Every second response on a connection is followed by a silent close (no Connection: close):
+        // the next request on it meets EOF before any byte and is retried on a new connection.
+        await using var server = new RawHttpServer(i => RawHttpServer.Text("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", close: i == 1));
+        var result = await RunLean(server.BaseAddress, iterations: 40);
+
+        result.Total.Failures.ShouldBe(0);
+        result.Total.Requests.ShouldBe(40);
+        server.Connections.ShouldBe(20);
+    }
+
+    [Fact]
+    public async Task MalformedResponses_AreRecordedProtocolErrors_AndTheConnectionIsReplaced()
+    {
+        await using var server = new RawHttpServer(_ => RawHttpServer.Text("HTTP/1.1 200 OK\r\nContent-Length: 2x\r\n\r\nok"));
+        var result = await RunLean(server.BaseAddress, iterations: 10);
+
+        result.Total.Requests.ShouldBe(10);
+        result.Total.Failures.ShouldBe(10);
+        result.Total.ErrorCategories.Keys.ShouldBe(["Protocol"]);
+        result.Errors.Single().Message.ShouldContain("Content-Length");
+        server.Connections.ShouldBe(10);
+    }
+
+    [Fact]
+    public async Task ChunkedResponses_AreParsed_AndBodyChecksSeeTheDecodedBody()
+    {
+        await using var server = new RawHttpServer(_ => RawHttpServer.Text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n5\r\npedia\r\n0\r\n\r\n"));
+        var scenario = Scenarios.Get(server.BaseAddress, "/", new LoadProfile { Users = 2, Iterations = 30 });
+        scenario = scenario with { Endpoints = [scenario.Endpoints[0] with { ExpectBodyContains = "kiped" }] };
+
+        var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Lean, CheckTargetFirst = false });
+
+        result.Total.Failures.ShouldBe(0);
+        result.Total.BytesReceived.ShouldBe(30 * 9);
+        server.Connections.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task ResponseOverTheSizeLimit_IsAProtocolError()
+    {
+        await using var server = new RawHttpServer(_ => RawHttpServer.Text("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + new string('x', 100)));
+        var scenario = Scenarios.Get(server.BaseAddress, "/", new LoadProfile { Users = 1, Iterations = 3 });
+
+        var lean = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Lean, MaxResponseBodyBytes = 50 });
+        var sockets = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Sockets, MaxResponseBodyBytes = 50 });
+
+        lean.Total.ErrorCategories.ShouldBe(new Dictionary<string, long> { ["Protocol"] = 3 });
+        sockets.Total.ErrorCategories.ShouldBe(new Dictionary<string, long> { ["Protocol"] = 3 });
+    }
+
+    [Fact]
+    public async Task SilentServer_TimesOutThroughTheWatchdog()
+    {
+        await using var server = new RawHttpServer(_ => ([], false));
+        var scenario = Scenarios.Get(server.BaseAddress, "/", new LoadProfile { Users = 2, Iterations = 4 }) with { RequestTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Lean });
+
+        result.Total.ErrorCategories.ShouldBe(new Dictionary<string, long> { ["Timeout"] = 4 });
+        result.Total.Latency.Min.ShouldBeGreaterThanOrEqualTo(300);
+        result.Total.Latency.Max.ShouldBeLessThan(1500);
+        System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds.ShouldBeLessThan(10);
+    }
+
+    [Fact]
+    public async Task GeneratorStats_ReportTheGeneratorsOwnCpuAndMemory()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var result = await LoadRunner.RunAsync(Scenarios.Get(target.BaseAddress, "/count", new LoadProfile { Users = 4, Duration = TimeSpan.FromSeconds(2) }));
+
+        var g = result.Generator.ShouldNotBeNull();
+        g.CpuSeconds.ShouldBeGreaterThan(0);
+        g.CpuMicrosPerRequest.ShouldBe(g.CpuSeconds * 1e6 / result.Intervals.Sum(i => i.Total.Requests), g.CpuMicrosPerRequest * 0.01);
+        g.CpuUtilization.ShouldBeInRange(0.0001, 1.0);
+        g.PeakCpuUtilization.ShouldBeGreaterThanOrEqualTo(g.CpuUtilization);
+        g.PeakRssBytes.ShouldBeGreaterThan(10L * 1024 * 1024);
+        g.Cores.ShouldBe(Environment.ProcessorCount);
+        g.Saturated.ShouldBe(g.SaturationReason is not null);
+    }
+
+    private static Task<RunResult> RunLean(Uri baseUrl, int iterations) =>
+        LoadRunner.RunAsync(Scenarios.Get(baseUrl, "/", new LoadProfile { Users = 1, Iterations = iterations }), new LoadRunnerOptions { Transport = TransportKind.Lean, CheckTargetFirst = false });
+}
