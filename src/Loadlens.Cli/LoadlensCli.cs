@@ -14,6 +14,7 @@ internal static class LoadlensCli
         {
             RunCommand.Create(() => cli),
             DemoCommand.Create(() => cli),
+            SweepCommand.Create(() => cli),
         };
 
         var parse = root.Parse(args);

@@ -48,15 +48,17 @@ public static class CapacityAnalyzer
         }
 
         GeneratorFinding(steps, closed, findings);
-        var plateau = closed ? ClosedPlateau(steps) : OpenPlateau(steps);
 
-        // USL: goodput of steps within the error limit that the generator drove properly.
+        // Plateau and USL use the steps within the error limit that the generator drove properly:
+        // failing steps are judged by the pool-exhaustion rule, generator-limited ones measure the generator.
         UslFit? usl = null;
         var usable = steps.Where(s => s.ErrorRate <= sweep.MaxErrorRate && !s.GeneratorLimited && s.Goodput > 0).ToList();
         if (usable.Count < steps.Count)
         {
-            notes.Add($"the USL fit leaves out {steps.Count - usable.Count} step(s) above the error limit or limited by the generator");
+            notes.Add($"the plateau test and the USL fit leave out {steps.Count - usable.Count} step(s) above the error limit or limited by the generator");
         }
+
+        var plateau = closed ? ClosedPlateau(usable, steps) : OpenPlateau(usable, steps);
 
         var points = usable.Select(s => new UslPoint(closed ? s.Level : s.LittleConcurrency, s.Goodput)).Where(p => p.Concurrency > 0).ToList();
         if (points.Select(p => p.Concurrency).Distinct().Count() >= 3)
@@ -101,7 +103,7 @@ public static class CapacityAnalyzer
 
         if (plateau is not null)
         {
-            findings.Add(PlateauFinding(plateau, steps, closed));
+            findings.Add(PlateauFinding(plateau, steps, closed, sweep.Environment.ProcessorCount));
         }
 
         PoolExhaustion(steps, plateau, findings);
@@ -233,15 +235,15 @@ public static class CapacityAnalyzer
                 "Numbers from these steps describe the generator, not the target: run the generator on another machine or with fewer users per generator, and treat findings at these levels as unreliable.")));
     }
 
-    private static Plateau? ClosedPlateau(List<StepFigures> steps)
+    private static Plateau? ClosedPlateau(List<StepFigures> usable, List<StepFigures> steps)
     {
-        var start = FlatSuffixStart(steps);
+        var start = FlatSuffixStart(usable);
         if (start is not { } p)
         {
             return null;
         }
 
-        var plateau = steps.Skip(p).ToList();
+        var plateau = usable.Skip(p).ToList();
         var ceiling = plateau.Max(s => s.Goodput);
         var expected = 1000 / ceiling;
         var slope = OlsSlope(plateau.Select(s => s.Level).ToList(), plateau.Select(s => s.MeanMs).ToList());
@@ -251,7 +253,7 @@ public static class CapacityAnalyzer
         // resource, assuming it is held for the whole request). Unknown when even the lowest step
         // is saturated with more than one user.
         double? c = null;
-        var low = steps[0];
+        var low = usable[0];
         if (p > 0 || low.Level <= 1)
         {
             c = Math.Max(1, ceiling * low.MeanMs / 1000);
@@ -260,7 +262,7 @@ public static class CapacityAnalyzer
         var rounded = c is { } cc ? Math.Max(1, Math.Round(cc)) : 1;
         return new Plateau
         {
-            FirstStep = p,
+            FirstStep = steps.IndexOf(plateau[0]),
             Ceiling = ceiling,
             LatencySlopeMsPerUser = slope,
             ExpectedSlopeMsPerUser = expected,
@@ -270,19 +272,19 @@ public static class CapacityAnalyzer
         };
     }
 
-    private static Plateau? OpenPlateau(List<StepFigures> steps)
+    private static Plateau? OpenPlateau(List<StepFigures> usable, List<StepFigures> steps)
     {
         // Open model: saturated steps deliver clearly less than offered; a plateau is ≥ 2 such steps at the top with flat goodput.
-        var start = FlatSuffixStart(steps);
-        if (start is not { } p || steps.Skip(p + 1).Any(s => s.Goodput >= 0.9 * s.Level))
+        var start = FlatSuffixStart(usable);
+        if (start is not { } p || usable.Skip(p + 1).Any(s => s.Goodput >= 0.9 * s.Level))
         {
             return null;
         }
 
-        var ceiling = steps.Skip(p).Max(s => s.Goodput);
+        var ceiling = usable.Skip(p).Max(s => s.Goodput);
         return new Plateau
         {
-            FirstStep = p,
+            FirstStep = steps.IndexOf(usable[p]),
             Ceiling = ceiling,
             ExpectedSlopeMsPerUser = 1000 / ceiling,
             LinearLatency = false,
@@ -343,7 +345,7 @@ public static class CapacityAnalyzer
         return sxy / sxx;
     }
 
-    private static Finding PlateauFinding(Plateau plateau, List<StepFigures> steps, bool closed)
+    private static Finding PlateauFinding(Plateau plateau, List<StepFigures> steps, bool closed, int processors)
     {
         var from = steps[plateau.FirstStep];
         var unit = closed ? "users" : "req/s";
@@ -384,8 +386,11 @@ public static class CapacityAnalyzer
         }
         else if (plateau.LinearLatency && plateau.EstimatedParallelism is { } cc)
         {
+            var cpu = cc >= processors * 0.5 && cc <= processors * 2.5
+                ? string.Create(CultureInfo.InvariantCulture, $" c is close to the {processors} cores of the load-generating machine: if the target runs there too and its CPU is near 100 %, this is CPU saturation (make each request cheaper or add cores).")
+                : string.Empty;
             text = string.Create(CultureInfo.InvariantCulture,
-                $"Latency grows linearly ({plateau.LatencySlopeMsPerUser:0.##} ms per user ≈ 1/X_max) on the plateau: one saturated resource, consistent with a pool of ≈ {Math.Round(cc):0} each held ≈ {plateau.ServiceTimeMs:0.#} ms per request (c/X_max). Raise the pool size or shorten the time each request holds it.");
+                $"Latency grows linearly ({plateau.LatencySlopeMsPerUser:0.###} ms per user ≈ 1/X_max) on the plateau: one saturated resource with ≈ {Math.Max(1, Math.Round(cc)):0} parallel units (pool slots, worker threads or cores), each busy ≈ {plateau.ServiceTimeMs:0.##} ms per request (c/X_max). Raise the pool size or shorten the time each request holds a unit.{cpu}");
         }
         else if (plateau.LinearLatency)
         {
@@ -416,9 +421,10 @@ public static class CapacityAnalyzer
                 continue;
             }
 
-            if (steps.Take(e).Any(s => s.ErrorRate >= 0.001))
+            var onsetRate = steps[e].ErrorRate;
+            if (steps.Take(e).Any(s => s.ErrorRate > onsetRate / 10))
             {
-                return; // errors were there from low load: not a threshold
+                return; // errors were already there at lower load: not a threshold
             }
 
             var prev = steps[e - 1];
@@ -480,7 +486,7 @@ public static class CapacityAnalyzer
             }
         }
 
-        if (plateau is not null || !(usl.Sigma > 0.01))
+        if (plateau is not null || findings.Any(f => f.RuleId == "pool-exhaustion") || !(usl.Sigma > 0.01))
         {
             return;
         }
