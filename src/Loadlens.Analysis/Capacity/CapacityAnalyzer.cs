@@ -13,8 +13,11 @@ namespace Loadlens.Analysis.Capacity;
 /// </summary>
 public static class CapacityAnalyzer
 {
-    /// <summary>A transition counts as flat when X grows by less than this share of what linear scaling would add.</summary>
+    /// <summary>Throughput counts as flat when it grows by less than this share of what linear scaling would add.</summary>
     public const double FlatScalingShare = 0.15;
+
+    /// <summary>Step-to-step throughput noise tolerated by the plateau test (relative).</summary>
+    public const double NoiseAllowance = 0.05;
 
     /// <summary>Relative tolerance of the "latency slope ≈ 1/X_max" test.</summary>
     public const double SlopeTolerance = 0.15;
@@ -146,9 +149,14 @@ public static class CapacityAnalyzer
         {
             reason = string.Create(CultureInfo.InvariantCulture, $"Little's law: X·(R+Z) = {little:0.##} busy users of {step.Level:0.##} configured ({q:P0})");
         }
-        else if (!closed && r.Arrivals is { Sent: > 0 } a && (double)a.Late / a.Sent > 0.05)
+        else if (!closed && r.Arrivals is { Intended: > 0 } a && (double)(a.Sent + a.Dropped) / a.Intended < 0.95)
         {
-            reason = string.Create(CultureInfo.InvariantCulture, $"{(double)a.Late / a.Sent:P0} of arrivals were sent more than {a.LateThresholdMs:0.#} ms late");
+            // Dropped arrivals hit the in-flight cap (the target is slow); unsent ones are the generator's.
+            reason = string.Create(CultureInfo.InvariantCulture, $"only {(double)(a.Sent + a.Dropped) / a.Intended:P0} of the intended arrivals were dispatched");
+        }
+        else if (!closed && r.Arrivals is { Sent: > 0 } b && (double)b.Late / b.Sent > 0.5)
+        {
+            reason = string.Create(CultureInfo.InvariantCulture, $"{(double)b.Late / b.Sent:P0} of arrivals were sent more than {b.LateThresholdMs:0.#} ms late");
         }
 
         var timeouts = total.ErrorCategories.TryGetValue(nameof(ErrorCategory.Timeout), out var t) ? t : 0;
@@ -245,18 +253,22 @@ public static class CapacityAnalyzer
 
         var plateau = usable.Skip(p).ToList();
         var ceiling = plateau.Max(s => s.Goodput);
-        var expected = 1000 / ceiling;
+
+        // On the plateau R = N/X − Z: latency grows by 1/X per user. The reference is the plateau's
+        // mean throughput, so step-to-step noise in X (a busy machine) does not break the test.
+        var expected = 1000 / plateau.Average(s => s.Goodput);
         var slope = OlsSlope(plateau.Select(s => s.Level).ToList(), plateau.Select(s => s.MeanMs).ToList());
         var linear = slope is { } sl && Math.Abs((sl / expected) - 1) <= SlopeTolerance;
 
         // Parallelism of the saturated resource: c ≈ X_max · R at low load (Little's law at the
-        // resource, assuming it is held for the whole request). Unknown when even the lowest step
-        // is saturated with more than one user.
+        // resource, assuming it is held for the whole request). R is the lowest step's median, which
+        // a few stalled requests cannot move. Unknown when even the lowest step is saturated with
+        // more than one user.
         double? c = null;
         var low = usable[0];
         if (p > 0 || low.Level <= 1)
         {
-            c = Math.Max(1, ceiling * low.MeanMs / 1000);
+            c = Math.Max(1, ceiling * LowLoadMs(low) / 1000);
         }
 
         var rounded = c is { } cc ? Math.Max(1, Math.Round(cc)) : 1;
@@ -274,17 +286,24 @@ public static class CapacityAnalyzer
 
     private static Plateau? OpenPlateau(List<StepFigures> usable, List<StepFigures> steps)
     {
-        // Open model: saturated steps deliver clearly less than offered; a plateau is ≥ 2 such steps at the top with flat goodput.
-        var start = FlatSuffixStart(usable);
-        if (start is not { } p || usable.Skip(p + 1).Any(s => s.Goodput >= 0.9 * s.Level))
+        // Open model: from some offered rate on, completions fall clearly behind (< 90 % of the offered
+        // rate) and stop growing (within 25 % of each other): at least two such levels, to the end.
+        var p = usable.Count;
+        while (p > 0 && usable[p - 1].Goodput < 0.9 * usable[p - 1].Level)
+        {
+            p--;
+        }
+
+        var saturated = usable.Skip(p).ToList();
+        if (saturated.Select(s => s.Level).Distinct().Count() < 2 || saturated.Max(s => s.Goodput) > 1.25 * saturated.Min(s => s.Goodput))
         {
             return null;
         }
 
-        var ceiling = usable.Skip(p).Max(s => s.Goodput);
+        var ceiling = saturated.Max(s => s.Goodput);
         return new Plateau
         {
-            FirstStep = steps.IndexOf(usable[p]),
+            FirstStep = steps.IndexOf(saturated[0]),
             Ceiling = ceiling,
             ExpectedSlopeMsPerUser = 1000 / ceiling,
             LinearLatency = false,
@@ -292,39 +311,34 @@ public static class CapacityAnalyzer
         };
     }
 
-    /// <summary>The first index from which every transition to the end is flat (≥ 2 transitions), or null.</summary>
+    /// <summary>
+    /// The first step p from which throughput stays flat to the end: every later step j adds less
+    /// than <see cref="FlatScalingShare"/> of what linear scaling from p would add
+    /// (X_j / X_p − 1 &lt; 0.15 · (N_j / N_p − 1) + 0.05 noise), over at least three levels. Comparing with the
+    /// plateau's first step, not with the previous one, keeps one noisy step from splitting a plateau.
+    /// </summary>
     private static int? FlatSuffixStart(List<StepFigures> steps)
     {
-        int? start = null;
-        for (var i = steps.Count - 2; i >= 0; i--)
+        for (var p = 0; p < steps.Count; p++)
         {
-            var a = steps[i];
-            var b = steps[i + 1];
-            if (!(b.Level > a.Level) || !(a.Goodput > 0))
+            var a = steps[p];
+            var later = steps.Skip(p + 1).Where(s => s.Level > a.Level).ToList();
+            if (!(a.Goodput > 0) || later.Select(s => s.Level).Distinct().Count() < 2)
             {
-                continue; // repeats of one level say nothing about scaling
+                continue;
             }
 
-            var linearGain = (b.Level / a.Level) - 1;
-            var gain = (b.Goodput / a.Goodput) - 1;
-            if (gain < FlatScalingShare * linearGain)
+            if (later.All(b => (b.Goodput / a.Goodput) - 1 < (FlatScalingShare * ((b.Level / a.Level) - 1)) + NoiseAllowance))
             {
-                start = i;
-            }
-            else
-            {
-                break;
+                return p;
             }
         }
 
-        if (start is not { } s)
-        {
-            return null;
-        }
-
-        var distinctLevels = steps.Skip(s).Select(x => x.Level).Distinct().Count();
-        return distinctLevels >= 3 ? s : null;
+        return null;
     }
+
+    /// <summary>Response time at low load, minus think time: the median (robust to stalls) when known, else the mean.</summary>
+    private static double LowLoadMs(StepFigures step) => step.P50Ms > 0 ? step.P50Ms : step.MeanMs;
 
     private static double? OlsSlope(List<double> x, List<double> y)
     {
@@ -436,7 +450,7 @@ public static class CapacityAnalyzer
             }
 
             var ceiling = steps.Max(s => s.Goodput);
-            var pool = plateau?.EstimatedParallelism ?? Math.Max(1, ceiling * steps[0].MeanMs / 1000);
+            var pool = plateau?.EstimatedParallelism ?? Math.Max(1, ceiling * LowLoadMs(steps[0]) / 1000);
             var evidence = new List<Evidence>
             {
                 new("errors begin above", prev.Level, "users"),

@@ -119,7 +119,7 @@ public sealed record Plateau
     /// <summary>OLS slope of mean latency over users on the plateau (ms per user); null in the open model.</summary>
     public double? LatencySlopeMsPerUser { get; init; }
 
-    /// <summary>1000 / ceiling: the slope a single saturated resource would give (ms per user).</summary>
+    /// <summary>1000 / mean plateau throughput: the slope a single saturated resource would give (ms per user).</summary>
     public required double ExpectedSlopeMsPerUser { get; init; }
 
     /// <summary>True when the measured slope is within ±15 % of the expected one.</summary>

@@ -41,7 +41,7 @@ internal static class SyntheticSweep
         const double seconds = 10;
         var requests = (long)Math.Round(p.Throughput * seconds);
         var failures = (long)Math.Round(requests * p.ErrorRate);
-        var latency = new LatencyStats { Count = requests, Mean = p.MeanMs, P50 = p.MeanMs * 0.9, P95 = p.P99Ms * 0.8, P99 = p.P99Ms, Max = p.P99Ms * 2, Min = p.MeanMs * 0.5 };
+        var latency = new LatencyStats { Count = requests, Mean = p.MeanMs, P50 = p.MeanMs, P95 = p.P99Ms * 0.8, P99 = p.P99Ms, Max = p.P99Ms * 2, Min = p.MeanMs * 0.5 };
         var total = new EndpointResult
         {
             Name = EndpointResult.AggregatedName,
