@@ -19,7 +19,7 @@ public static class CapacityAnalyzer
     /// <summary>Step-to-step throughput noise tolerated by the plateau test (relative).</summary>
     public const double NoiseAllowance = 0.05;
 
-    /// <summary>Relative tolerance of the "latency slope ≈ 1/X_max" test.</summary>
+    /// <summary>Relative tolerance of the "latency slope ≈ 1/X" test.</summary>
     public const double SlopeTolerance = 0.15;
 
     /// <summary>Closed model: a step whose Little's-law ratio X·(R+Z)/N is below this was not driven as configured.</summary>
@@ -210,7 +210,7 @@ public static class CapacityAnalyzer
         }
 
         criteria.Add(string.Create(CultureInfo.InvariantCulture, $"errors ≤ {sweep.MaxErrorRate:0.##%}"));
-        var text = string.Join(", ", criteria);
+        var text = string.Join(", ", criteria.Distinct(StringComparer.Ordinal));
         var best = steps.Select((s, i) => (s, i)).Where(p => p.s.MeetsSla).OrderByDescending(p => p.s.Goodput).FirstOrDefault();
         var failing = steps.FirstOrDefault(s => !s.MeetsSla);
         return best.s is null
@@ -389,7 +389,7 @@ public static class CapacityAnalyzer
                 string.Create(CultureInfo.InvariantCulture, $"Throughput is capped at {plateau.Ceiling:0.#} req/s by one serialized resource holding each request ≈ {plateau.ServiceTimeMs:0.##} ms"),
                 evidence,
                 new Recommendation(RecommendationTier.ShortTerm, string.Create(CultureInfo.InvariantCulture,
-                    $"From {from.Level:0.##} users on, throughput stays flat while latency grows {plateau.LatencySlopeMsPerUser:0.##} ms per added user (≈ 1/X_max = {plateau.ExpectedSlopeMsPerUser:0.##} ms): requests run one at a time for ≈ {plateau.ServiceTimeMs:0.##} ms each. Find the lock, single connection or single-threaded stage and shorten the time it is held, or let requests run in parallel; more users only add queueing.")));
+                    $"From {from.Level:0.##} users on, throughput stays flat while latency grows {plateau.LatencySlopeMsPerUser:0.##} ms per added user (≈ 1/X on the plateau = {plateau.ExpectedSlopeMsPerUser:0.##} ms): requests run one at a time for ≈ {plateau.ServiceTimeMs:0.##} ms each. Find the lock, single connection or single-threaded stage and shorten the time it is held, or let requests run in parallel; more users only add queueing.")));
         }
 
         string text;
@@ -404,17 +404,17 @@ public static class CapacityAnalyzer
                 ? string.Create(CultureInfo.InvariantCulture, $" c is close to the {processors} cores of the load-generating machine: if the target runs there too and its CPU is near 100 %, this is CPU saturation (make each request cheaper or add cores).")
                 : string.Empty;
             text = string.Create(CultureInfo.InvariantCulture,
-                $"Latency grows linearly ({plateau.LatencySlopeMsPerUser:0.###} ms per user ≈ 1/X_max) on the plateau: one saturated resource with ≈ {Math.Max(1, Math.Round(cc)):0} parallel units (pool slots, worker threads or cores), each busy ≈ {plateau.ServiceTimeMs:0.##} ms per request (c/X_max). Raise the pool size or shorten the time each request holds a unit.{cpu}");
+                $"Latency grows linearly ({plateau.LatencySlopeMsPerUser:0.###} ms per user ≈ 1/X) on the plateau: one saturated resource with ≈ {Math.Max(1, Math.Round(cc)):0} parallel units (pool slots, worker threads or cores), each busy ≈ {plateau.ServiceTimeMs:0.##} ms per request (c/X_max). Raise the pool size or shorten the time each request holds a unit.{cpu}");
         }
         else if (plateau.LinearLatency)
         {
             text = string.Create(CultureInfo.InvariantCulture,
-                $"Latency grows linearly ({plateau.LatencySlopeMsPerUser:0.##} ms per user ≈ 1/X_max): one saturated resource with c/X_max = c × {plateau.ExpectedSlopeMsPerUser:0.##} ms of service time per request; the lowest step is already saturated, so its parallelism c is unknown (add a step at 1 user).");
+                $"Latency grows linearly ({plateau.LatencySlopeMsPerUser:0.##} ms per user ≈ 1/X): one saturated resource with c/X_max = c × {plateau.ServiceTimeMs:0.##} ms of service time per request; the lowest step is already saturated, so its parallelism c is unknown (add a step at 1 user).");
         }
         else
         {
             text = string.Create(CultureInfo.InvariantCulture,
-                $"Throughput stops growing but latency does not rise like a single queue (slope {plateau.LatencySlopeMsPerUser:0.##} ms/user vs. 1/X_max = {plateau.ExpectedSlopeMsPerUser:0.##}): look for CPU saturation, several bottlenecks or a rate limiter.");
+                $"Throughput stops growing but latency does not rise like a single queue (slope {plateau.LatencySlopeMsPerUser:0.##} ms/user vs. 1/X = {plateau.ExpectedSlopeMsPerUser:0.##} ms/user): look for CPU saturation, several bottlenecks or a rate limiter.");
         }
 
         return new Finding(

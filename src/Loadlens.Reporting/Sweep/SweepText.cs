@@ -54,7 +54,7 @@ internal static class SweepText
         var text = string.Create(Invariant, $"throughput plateaus at {p.Ceiling:0.#} req/s from {Level(report, report.Steps[p.FirstStep].Level)}");
         if (p.LatencySlopeMsPerUser is { } slope)
         {
-            text += string.Create(Invariant, $"; latency grows {slope:0.##} ms per user (1/X_max = {p.ExpectedSlopeMsPerUser:0.##} ms: {(p.LinearLatency ? "consistent with one saturated resource" : "not a single queue")})");
+            text += string.Create(Invariant, $"; latency grows {slope:0.##} ms per user (1/X on the plateau = {p.ExpectedSlopeMsPerUser:0.##} ms: {(p.LinearLatency ? "consistent with one saturated resource" : "not a single queue")})");
         }
 
         text += p.EstimatedParallelism is { } c
