@@ -66,18 +66,24 @@ public sealed class LoopbackSweepTests(ITestOutputHelper output) : IAsyncLifetim
         return (sweep, report);
     }
 
+    private static string Describe(CapacityReport report)
+        => string.Join(Environment.NewLine, report.Steps.Select(s => $"N={s.Level} X={s.Goodput:0.0} mean={s.MeanMs:0.00} p50={s.P50Ms:0.00} p99={s.P99Ms:0.00} err={s.ErrorRate:P2}")
+            .Concat(report.Findings.Select(f => $"{f.RuleId}: {f.Title}"))
+            .Append(report.Plateau is { } p ? $"plateau from step {p.FirstStep}: ceiling {p.Ceiling:0.0}, slope {p.LatencySlopeMsPerUser:0.00} vs {p.ExpectedSlopeMsPerUser:0.00}, c {p.EstimatedParallelism:0.00}, S {p.ServiceTimeMs:0.00}" : "no plateau"));
+
     [Fact]
     public async Task A_serialized_10ms_endpoint_reports_a_100_rps_ceiling_and_a_10ms_service_time()
     {
         var (sweep, report) = await SweepAsync("/serialized", [1, 2, 4, 8, 16]);
 
+        var table = Describe(report);
         sweep.Steps.Count.ShouldBe(5);
         sweep.Outcome.Completed.ShouldBeTrue();
-        var finding = report.Findings.Where(f => f.RuleId == "serialized-resource").ShouldHaveSingleItem();
-        report.Plateau.ShouldNotBeNull();
-        report.Plateau.Ceiling.ShouldBeInRange(90, 110);
-        report.Plateau.ServiceTimeMs.ShouldBeInRange(8.5, 11.5);
-        report.Plateau.LatencySlopeMsPerUser!.Value.ShouldBeInRange(8.5, 11.5);
+        var finding = report.Findings.Where(f => f.RuleId == "serialized-resource").ShouldHaveSingleItem(table);
+        report.Plateau.ShouldNotBeNull(table);
+        report.Plateau.Ceiling.ShouldBeInRange(90, 110, table);
+        report.Plateau.ServiceTimeMs.ShouldBeInRange(8.5, 11.5, table);
+        report.Plateau.LatencySlopeMsPerUser!.Value.ShouldBeInRange(8.5, 11.5, table);
         finding.Evidence.ShouldContain(e => e.Name == "ceiling" && e.Value >= 90 && e.Value <= 110);
         report.Findings.ShouldNotContain(f => f.RuleId == "retrograde-throughput");
     }
@@ -87,14 +93,15 @@ public sealed class LoopbackSweepTests(ITestOutputHelper output) : IAsyncLifetim
     {
         var (_, report) = await SweepAsync("/parallel", [1, 2, 4, 8, 16]);
 
+        var table = Describe(report);
         report.Steps.Count.ShouldBe(5);
-        report.Plateau.ShouldBeNull();
-        report.Findings.ShouldNotContain(f => f.RuleId == "serialized-resource" || f.RuleId == "throughput-plateau" || f.RuleId == "retrograde-throughput");
+        report.Plateau.ShouldBeNull(table);
+        report.Findings.ShouldNotContain(f => f.RuleId == "serialized-resource" || f.RuleId == "throughput-plateau" || f.RuleId == "retrograde-throughput", table);
 
         // 1 user ≈ 90 req/s; 16 users must deliver many times that (linear would be 16×).
-        report.Steps[^1].Goodput.ShouldBeGreaterThan(6 * report.Steps[0].Goodput);
+        report.Steps[^1].Goodput.ShouldBeGreaterThan(6 * report.Steps[0].Goodput, table);
         report.Usl.ShouldNotBeNull();
-        report.Usl.CoherencySignificant.ShouldBeFalse();
+        report.Usl.CoherencySignificant.ShouldBeFalse(table);
     }
 
     [Fact]
@@ -106,10 +113,11 @@ public sealed class LoopbackSweepTests(ITestOutputHelper output) : IAsyncLifetim
         // so the test asks for a threshold well above the pool size, not a particular level.
         var (_, report) = await SweepAsync("/pool", [1, 2, 4, 8, 16, 64]);
 
-        var finding = report.Findings.Where(f => f.RuleId == "pool-exhaustion").ShouldHaveSingleItem();
+        var table = Describe(report);
+        var finding = report.Findings.Where(f => f.RuleId == "pool-exhaustion").ShouldHaveSingleItem(table);
         var pool = finding.Evidence.Single(e => e.Name == "estimated pool size").Value;
-        pool.ShouldBeInRange(3, 6);
-        finding.Evidence.Single(e => e.Name == "errors begin at").Value.ShouldBeGreaterThanOrEqualTo(16);
+        pool.ShouldBeInRange(3, 6, table);
+        finding.Evidence.Single(e => e.Name == "errors begin at").Value.ShouldBeGreaterThanOrEqualTo(16, table);
         report.Capacity.Level.ShouldNotBeNull();
         report.Capacity.Level.Value.ShouldBeLessThan(64);
     }

@@ -47,7 +47,9 @@ public sealed class CapacityTarget : IAsyncDisposable
             await target._lock.WaitAsync();
             try
             {
-                await PreciseDelay(ServiceTimeMs);
+                // Synchronous, so the lock holder needs no thread-pool hop to finish its 10 ms
+                // (one request at a time: it occupies at most one pool thread).
+                PreciseSleep(ServiceTimeMs);
             }
             finally
             {
@@ -87,20 +89,14 @@ public sealed class CapacityTarget : IAsyncDisposable
     }
 
     /// <summary>
-    /// Never returns before <paramref name="ms"/> and rarely more than ~0.1 ms after: most of the wait
-    /// on the timer, then Thread.Sleep in whole milliseconds while more than 1.5 ms remain, then
-    /// yielding for the rest (Thread.Sleep rounds up to the next millisecond, which would add
-    /// ~0.5 ms on average: 5 % of a 10 ms service time). Only one request at a time runs this
-    /// (inside the lock), so it occupies at most one pool thread.
+    /// Never returns before <paramref name="ms"/> and rarely more than ~0.1 ms after: Thread.Sleep
+    /// (nanosleep, precise) in whole milliseconds while more than 1.5 ms remain, then yielding for
+    /// the rest (sleeping the last millisecond would round up and add ~0.5 ms on average: 5 % of a
+    /// 10 ms service time).
     /// </summary>
-    private static async Task PreciseDelay(int ms)
+    private static void PreciseSleep(int ms)
     {
         var start = Stopwatch.GetTimestamp();
-        if (ms > 8)
-        {
-            await Task.Delay(ms - 6);
-        }
-
         double remaining;
         while ((remaining = ms - Stopwatch.GetElapsedTime(start).TotalMilliseconds) > 0)
         {
