@@ -15,6 +15,7 @@ internal static class LoadlensCli
             RunCommand.Create(() => cli),
             DemoCommand.Create(() => cli),
             AnalyzeCommand.Create(() => cli),
+            SweepCommand.Create(() => cli),
         };
 
         var parse = root.Parse(args);

@@ -1,0 +1,120 @@
+using System.Text;
+using Loadlens.Analysis.Capacity;
+using Loadlens.Core.Results;
+
+namespace Loadlens.Reporting.Sweep;
+
+/// <summary>Writes <c>sweep.md</c>: capacity at SLA, the step table, the USL fit, knees, findings and the charts.</summary>
+public static class SweepMarkdownWriter
+{
+    /// <summary>Render the Markdown report. <paramref name="charts"/> are image file names relative to the report (may be empty).</summary>
+    public static string Render(SweepResult sweep, CapacityReport report, IReadOnlyList<string> charts)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(charts);
+        var md = new StringBuilder();
+        md.Append("# Capacity sweep: ").AppendLine(Escape(sweep.Name)).AppendLine();
+        md.Append("Target `").Append(sweep.Target).Append("`, ").Append(SweepText.Settings(sweep)).AppendLine(".");
+        md.Append("Started ").Append(ReportFormat.IsoUtc(sweep.StartedAt)).Append("; ").Append(SweepText.Outcome(sweep)).AppendLine(".").AppendLine();
+
+        md.AppendLine("## Capacity at SLA").AppendLine();
+        md.Append("**").Append(Escape(SweepText.Capacity(report))).AppendLine("**").AppendLine();
+        if (SweepText.Plateau(report) is { } plateau)
+        {
+            md.Append("The ").Append(Escape(plateau)).AppendLine(".").AppendLine();
+        }
+
+        md.AppendLine("## Steps").AppendLine();
+        var level = report.Model == "open" ? "offered req/s" : "users";
+        md.Append("| ").Append(level).AppendLine(" | req/s | ok req/s | mean ms | p50 ms | p95 ms | p99 ms | errors | Little N | SLA |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|");
+        foreach (var s in report.Steps)
+        {
+            md.Append("| ").Append(ReportFormat.Number(s.Level))
+              .Append(" | ").Append(ReportFormat.Rate(s.Throughput))
+              .Append(" | ").Append(ReportFormat.Rate(s.Goodput))
+              .Append(" | ").Append(ReportFormat.Ms(s.MeanMs))
+              .Append(" | ").Append(ReportFormat.Ms(s.P50Ms))
+              .Append(" | ").Append(ReportFormat.Ms(s.P95Ms))
+              .Append(" | ").Append(ReportFormat.Ms(s.P99Ms))
+              .Append(" | ").Append((s.ErrorRate * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)).Append(" %")
+              .Append(" | ").Append(s.LittleConcurrency.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)).Append(s.GeneratorLimited ? " ⚠" : string.Empty)
+              .Append(" | ").Append(s.MeetsSla ? "ok" : "fail: " + Escape(string.Join("; ", s.Violations)))
+              .AppendLine(" |");
+        }
+
+        md.AppendLine().AppendLine(report.Model == "open"
+            ? "Little N = X·R: mean requests in flight. ok req/s = successful requests per second (what the fit uses)."
+            : "Little N = X·(R+Z): users the generator actually kept busy (⚠ below 90 % of the configured users). ok req/s = successful requests per second (what the fit uses).");
+        md.AppendLine();
+
+        md.AppendLine("## Scalability (Universal Scalability Law)").AppendLine();
+        if (report.Usl is null)
+        {
+            md.AppendLine("No fit: " + Escape(string.Join("; ", report.Notes.Where(n => n.Contains("USL", StringComparison.Ordinal)).DefaultIfEmpty("too few usable levels"))) + ".");
+        }
+        else
+        {
+            md.Append("X(N) = λN / (1 + σ(N−1) + κN(N−1)), N = ").Append(report.ConcurrencyMeaning).AppendLine(", bounded least squares (σ ∈ [0, 1], κ ≥ 0).").AppendLine();
+            foreach (var line in SweepText.Usl(report))
+            {
+                md.Append("- ").AppendLine(Escape(line));
+            }
+        }
+
+        md.AppendLine().AppendLine("## Knees").AppendLine();
+        md.AppendLine(Escape(SweepText.Knees(report)) + ".").AppendLine();
+
+        md.AppendLine("## Findings").AppendLine();
+        if (report.Findings.Count == 0)
+        {
+            md.AppendLine("No capacity finding: throughput kept growing with load and no error threshold was crossed.").AppendLine();
+        }
+
+        foreach (var f in report.Findings)
+        {
+            md.Append("### ").Append(SweepText.Severity(f.Severity)).Append(" `").Append(f.RuleId).Append("`: ").AppendLine(Escape(f.Title)).AppendLine();
+            foreach (var e in f.Evidence)
+            {
+                md.Append("- ").AppendLine(Escape(SweepText.Evidence(e)));
+            }
+
+            if (f.Recommendation is { } r)
+            {
+                md.AppendLine().Append("**What to do (").Append(r.Tier switch { Core.Findings.RecommendationTier.Immediate => "now", Core.Findings.RecommendationTier.ShortTerm => "short term", _ => "long term" }).Append("):** ").AppendLine(Escape(r.Text));
+            }
+
+            md.AppendLine();
+        }
+
+        if (report.Notes.Count > 0)
+        {
+            md.AppendLine("Notes:").AppendLine();
+            foreach (var n in report.Notes)
+            {
+                md.Append("- ").AppendLine(Escape(n));
+            }
+
+            md.AppendLine();
+        }
+
+        var images = charts.Where(c => c.EndsWith(".png", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (images.Count > 0)
+        {
+            md.AppendLine("## Charts").AppendLine();
+            foreach (var image in images)
+            {
+                md.Append("![").Append(Path.GetFileNameWithoutExtension(image)).Append("](").Append(image).AppendLine(")").AppendLine();
+            }
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>Write the report to <paramref name="path"/>.</summary>
+    public static void Write(SweepResult sweep, CapacityReport report, IReadOnlyList<string> charts, string path)
+        => File.WriteAllText(path, Render(sweep, report, charts), new UTF8Encoding(false));
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("*", "\\*", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

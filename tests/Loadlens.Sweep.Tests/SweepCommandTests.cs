@@ -1,0 +1,139 @@
+using Loadlens.Cli;
+using Loadlens.Cli.Infrastructure;
+using Loadlens.Core.Serialization;
+using Loadlens.TestUtils;
+using Spectre.Console.Testing;
+
+namespace Loadlens.Sweep.Tests;
+
+/// <summary>The <c>loadlens sweep</c> command end to end against a real server on 127.0.0.1.</summary>
+[Collection("loopback sweeps")]
+public sealed class SweepCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "loadlens-sweep-" + Guid.NewGuid().ToString("N"));
+    private readonly StringWriter _out = new();
+    private readonly StringWriter _err = new();
+    private readonly TestConsole _console = new();
+
+    private async Task<int> RunAsync(params string[] args)
+    {
+        _console.Profile.Width = 220;
+        return await LoadlensCli.RunAsync(args, new CliContext(_console, _out, _err, Interactive: false, TimeProvider.System));
+    }
+
+    [Fact]
+    public async Task Sweep_writes_sweep_json_markdown_and_charts_and_reports_the_ceiling()
+    {
+        await using var target = await CapacityTarget.StartAsync();
+        var outDir = Path.Combine(_dir, "out");
+        var code = await RunAsync("sweep", new Uri(target.BaseAddress, "/serialized").ToString(), "--users", "1,2,4,8", "--step", "1.5s", "--step-warmup", "0.5s", "--sla-p99", "60ms", "-o", outDir);
+
+        code.ShouldBe(0, _err.ToString());
+        foreach (var file in new[] { "sweep.json", "sweep.md", "throughput.png", "throughput.svg", "latency.png", "latency.svg" })
+        {
+            File.Exists(Path.Combine(outDir, file)).ShouldBeTrue(file);
+        }
+
+        var sweep = await SweepResultJson.ReadAsync(Path.Combine(outDir, "sweep.json"));
+        sweep.Steps.Count.ShouldBe(4);
+        sweep.Steps.Select(s => s.Level).ShouldBe([1, 2, 4, 8]);
+        sweep.Steps.ShouldAllBe(s => s.Result.Total.Requests > 0 && s.Result.Endpoints.Count == 1);
+        sweep.Sla.ShouldHaveSingleItem().P99Ms.ShouldBe(60);
+
+        var md = await File.ReadAllTextAsync(Path.Combine(outDir, "sweep.md"));
+        md.ShouldContain("## Capacity at SLA");
+        md.ShouldContain("![throughput](throughput.png)");
+        // The precise ceiling and service time are LoopbackSweepTests' job; here: the finding is in the report.
+        (md.Contains("serialized-resource", StringComparison.Ordinal) || md.Contains("throughput-plateau", StringComparison.Ordinal)).ShouldBeTrue(md);
+
+        // p99 at 8 users is ≈ 80 ms > 60 ms: capacity at SLA is at 4 users or fewer.
+        var console = _console.Output;
+        console.ShouldContain("Capacity at SLA:");
+        console.ShouldContain("Plateau:");
+
+        var png = await File.ReadAllBytesAsync(Path.Combine(outDir, "throughput.png"));
+        png.Length.ShouldBeGreaterThan(10_000);
+        png.Take(4).ShouldBe(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' });
+        var svg = await File.ReadAllTextAsync(Path.Combine(outDir, "latency.svg"));
+        svg.ShouldContain("<svg");
+        svg.ShouldContain("p99");
+    }
+
+    [Fact]
+    public async Task Until_sla_stops_after_the_first_failing_step()
+    {
+        await using var target = await CapacityTarget.StartAsync();
+        var outDir = Path.Combine(_dir, "until");
+        // /serialized: p99 ≈ 11 ms at 1 user, ≈ 80 ms at 8 users: a 50 ms target fails at 8 at the latest.
+        var code = await RunAsync("sweep", new Uri(target.BaseAddress, "/serialized").ToString(), "--users", "1,8,16,32", "--step", "1s", "--step-warmup", "0.3s", "--sla-p99", "50ms", "--until-sla", "-o", outDir);
+
+        var sweep = await SweepResultJson.ReadAsync(Path.Combine(outDir, "sweep.json"));
+        sweep.Steps.Count.ShouldBeLessThanOrEqualTo(2);
+        sweep.Outcome.StopReason.ShouldBe("stopped-at-sla");
+        sweep.UntilSla.ShouldBeTrue();
+        sweep.PlannedLevels.Count.ShouldBe(4);
+
+        // A stall on a busy machine can fail the first step too; then no step met the SLA (exit 1).
+        code.ShouldBe(sweep.Steps.Count == 2 ? 0 : 1, _err.ToString());
+    }
+
+    [Fact]
+    public async Task An_sla_no_step_meets_exits_1()
+    {
+        await using var target = await CapacityTarget.StartAsync();
+        var code = await RunAsync("sweep", new Uri(target.BaseAddress, "/serialized").ToString(), "--users", "1,2", "--step", "0.5s", "--step-warmup", "0s", "--sla-p99", "1ms", "-o", Path.Combine(_dir, "fail"));
+        code.ShouldBe(1);
+        _err.ToString().ShouldContain("SLA failed");
+    }
+
+    [Theory]
+    [InlineData("--users", "1,x,3")]
+    [InlineData("--users", "5,2")]
+    [InlineData("--users", "0,1")]
+    [InlineData("--rate", "10,abc/s")]
+    [InlineData("--step", "-3s")]
+    public async Task Bad_levels_and_durations_are_usage_errors(string option, string value)
+    {
+        var args = new List<string> { "sweep", "http://127.0.0.1:9/x", option, value };
+        if (option != "--users" && option != "--rate")
+        {
+            args.AddRange(["--users", "1,2"]);
+        }
+
+        var code = await RunAsync([.. args]);
+        code.ShouldBe(2);
+        _err.ToString().ShouldStartWith("error: ");
+    }
+
+    [Fact]
+    public async Task Users_and_rate_together_or_neither_is_a_usage_error()
+    {
+        (await RunAsync("sweep", "http://127.0.0.1:9/x", "--users", "1,2", "--rate", "10,20/s")).ShouldBe(2);
+        (await RunAsync("sweep", "http://127.0.0.1:9/x")).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task An_unreachable_target_exits_3()
+    {
+        var code = await RunAsync("sweep", "http://127.0.0.1:9/x", "--users", "1,2", "--step", "0.5s", "-o", Path.Combine(_dir, "none"));
+        code.ShouldBe(3);
+    }
+
+    [Fact]
+    public void Rate_levels_take_the_unit_of_the_last_level()
+    {
+        Cli.Commands.SweepCommand.ParseRates("60,120/m").ShouldBe([1, 2]);
+        Cli.Commands.SweepCommand.ParseRates("50,100,200,400/s").ShouldBe([50, 100, 200, 400]);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
