@@ -86,7 +86,7 @@ public sealed class SweepRunnerTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task Open_model_sweep_against_the_serialized_endpoint_finds_its_100_rps_ceiling()
     {
-        var sweep = await SweepRunner.RunAsync(Plan("/serialized", LoadModel.Open, [40, 80, 130, 180], stepSeconds: 1.5, warmupSeconds: 0.3));
+        var sweep = await SweepRunner.RunAsync(Plan("/serialized", LoadModel.Open, [40, 130, 180, 240], stepSeconds: 1.5, warmupSeconds: 0.3));
         var report = CapacityAnalyzer.Analyze(sweep);
 
         foreach (var s in report.Steps)

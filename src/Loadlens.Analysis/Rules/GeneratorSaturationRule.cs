@@ -20,7 +20,7 @@ internal sealed class GeneratorSaturationRule : IRule
 {
     internal const double MinAchievedShare = 0.95;
     internal const double CriticalAchievedShare = 0.8;
-    internal const double MaxLateShare = 0.01;
+    internal const double MaxLateShare = 0.10;
     internal const double MinLittleRatio = 0.9;
     internal const double CriticalLittleRatio = 0.7;
 

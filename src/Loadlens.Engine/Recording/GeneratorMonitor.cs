@@ -14,7 +14,7 @@ internal sealed class GeneratorMonitor
     internal const double SaturatedUtilization = 0.85;
 
     /// <summary>Share of open-model arrivals sent late from which the generator counts as behind schedule.</summary>
-    internal const double BehindScheduleFraction = 0.01;
+    internal const double BehindScheduleFraction = 0.10;
 
     private readonly int _cores = Math.Max(1, Environment.ProcessorCount);
     private readonly TimeSpan _startCpu;

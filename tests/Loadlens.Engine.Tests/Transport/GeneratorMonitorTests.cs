@@ -10,19 +10,19 @@ public sealed class GeneratorMonitorTests
     public void OpenModelBehindSchedule_IsSaturation_WithTheLateShareInTheReason()
     {
         var monitor = new GeneratorMonitor(Stopwatch.GetTimestamp());
-        var arrivals = new ArrivalAccounting { Intended = 1000, Sent = 1000, Dropped = 0, IntendedRate = 100, AchievedRate = 100, Late = 50, LateThresholdMs = 10, MaxSendLagMs = 42 };
+        var arrivals = new ArrivalAccounting { Intended = 1000, Sent = 1000, Dropped = 0, IntendedRate = 100, AchievedRate = 100, Late = 150, LateThresholdMs = 10, MaxSendLagMs = 42 };
 
         var stats = monitor.Build(Stopwatch.GetTimestamp(), 1000, "lean-http1", true, arrivals);
 
         stats.Saturated.ShouldBeTrue();
-        stats.SaturationReason.ShouldBe("the open model fell behind schedule: 5.0 % of arrivals were sent more than 10 ms late (max lag 42 ms)");
+        stats.SaturationReason.ShouldBe("the open model fell behind schedule: 15.0 % of arrivals were sent more than 10 ms late (max lag 42 ms)");
     }
 
     [Fact]
     public void FewLateArrivals_AndAnIdleGenerator_AreNotSaturation()
     {
         var monitor = new GeneratorMonitor(Stopwatch.GetTimestamp());
-        var arrivals = new ArrivalAccounting { Intended = 1000, Sent = 1000, Dropped = 0, IntendedRate = 100, AchievedRate = 100, Late = 5, LateThresholdMs = 10 };
+        var arrivals = new ArrivalAccounting { Intended = 1000, Sent = 1000, Dropped = 0, IntendedRate = 100, AchievedRate = 100, Late = 50, LateThresholdMs = 10 };
 
         var stats = monitor.Build(Stopwatch.GetTimestamp(), 1000, "lean-http1", null, arrivals);
 
