@@ -42,6 +42,12 @@ public sealed record LoadRunnerOptions
     /// </summary>
     public TransportKind Transport { get; init; } = TransportKind.Auto;
 
+    /// <summary>
+    /// Number of event-loop threads of the epoll transport. Null (default): one per usable core,
+    /// at most one per virtual user in the closed model.
+    /// </summary>
+    public int? EventLoops { get; init; }
+
     /// <summary>A response body larger than this is a failed request (Protocol). Default 64 MiB.</summary>
     public long MaxResponseBodyBytes { get; init; } = 64L * 1024 * 1024;
 }
@@ -57,6 +63,12 @@ public enum TransportKind
 
     /// <summary>.NET's SocketsHttpHandler (HTTP/1.1 and HTTP/2).</summary>
     Sockets,
+
+    /// <summary>
+    /// Loadlens' own epoll event loops over raw non-blocking sockets (Linux, plain http://
+    /// HTTP/1.1 only): the cheapest per request; see <see cref="LoadRunnerOptions.EventLoops"/>.
+    /// </summary>
+    Epoll,
 }
 
 /// <summary>A live view of a run, published once per interval.</summary>

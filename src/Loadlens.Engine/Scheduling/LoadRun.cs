@@ -71,9 +71,12 @@ internal sealed class LoadRun : IDisposable
         _start = Stopwatch.GetTimestamp();
         _recorder = new RunRecorder(endpoints, _start);
         _monitor = new GeneratorMonitor(_start);
-        _executor = _transportKind == TransportKind.Lean
-            ? new Transport.LeanHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token)
-            : new RequestExecutor(_templates, _feeders, _recorder, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token);
+        _executor = _transportKind switch
+        {
+            TransportKind.Lean => new Transport.LeanHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token),
+            TransportKind.Epoll => new Transport.EpollHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.MaxResponseBodyBytes, _options.EventLoops ?? Transport.EpollHttp1Transport.DefaultLoops(MaxConnections()), _hardStop.Token),
+            _ => new RequestExecutor(_templates, _feeders, _recorder, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token),
+        };
         if (_load.Iterations is { } iterations)
         {
             _remainingIterations = iterations;
@@ -154,12 +157,22 @@ internal sealed class LoadRun : IDisposable
         return requested switch
         {
             TransportKind.Sockets => TransportKind.Sockets,
+            TransportKind.Epoll when !Transport.EpollHttp1Transport.Supports(scenario.BaseUrl, scenario.HttpVersion) => throw new ArgumentException(
+                OperatingSystem.IsLinux()
+                    ? $"the epoll transport speaks HTTP/1.1 over plain http:// only; this scenario uses HTTP/{scenario.HttpVersion} over {scenario.BaseUrl.Scheme}:// (use lean, sockets or auto)"
+                    : "the epoll transport runs on Linux only (use lean, sockets or auto)"),
+            TransportKind.Epoll => TransportKind.Epoll,
             TransportKind.Lean when !leanFits => throw new ArgumentException(
                 $"the lean transport speaks HTTP/1.1 only; this scenario uses HTTP/{scenario.HttpVersion} (use the sockets transport or auto)"),
             TransportKind.Lean => TransportKind.Lean,
             _ => leanFits ? TransportKind.Lean : TransportKind.Sockets,
         };
     }
+
+    /// <summary>Most connections the run can use at once: peak virtual users (closed), the in-flight cap (open).</summary>
+    private int MaxConnections() => _load.Model == LoadModel.Open
+        ? _load.MaxInFlight
+        : Math.Max(_load.Users, _load.Stages.Count == 0 ? 1 : (int)Math.Ceiling(_load.Stages.Max(s => s.Target)));
 
     public void Dispose()
     {
