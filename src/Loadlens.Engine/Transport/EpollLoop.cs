@@ -36,6 +36,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private long _nextScan;
     private volatile bool _hardStopped;
     private volatile bool _stopping;
+    private bool _closeOnExit;
 
     public EpollLoop(EpollHttp1Transport owner, int index, int periodMs)
     {
@@ -85,22 +86,26 @@ internal sealed unsafe class EpollLoop : IDisposable
         Wake();
     }
 
+    /// <summary>
+    /// Stop the loop. Called on the loop thread itself when the run's last continuation ran there
+    /// (the loop then closes its descriptors as it returns); otherwise waits for the thread.
+    /// </summary>
     public void Dispose()
     {
+        if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId)
+        {
+            _closeOnExit = true;
+            _stopping = true;
+            return;
+        }
+
         _stopping = true;
         Wake();
-        if (!_thread.Join(TimeSpan.FromSeconds(5)))
+        if (_thread.Join(TimeSpan.FromSeconds(5)))
         {
-            return; // never close descriptors under a running loop
+            EpollNative.Close(_eventFd); // only now: no Wake can race with the close
+            EpollNative.Close(_epfd);
         }
-
-        foreach (var c in _connections)
-        {
-            CloseSocket(c);
-        }
-
-        EpollNative.Close(_eventFd);
-        EpollNative.Close(_epfd);
     }
 
     private void Wake()
@@ -168,6 +173,17 @@ internal sealed unsafe class EpollLoop : IDisposable
                     conn.SetResult(!conn.Abandoned);
                 }
             }
+        }
+
+        foreach (var c in _connections)
+        {
+            CloseSocket(c);
+        }
+
+        if (_closeOnExit)
+        {
+            EpollNative.Close(_eventFd);
+            EpollNative.Close(_epfd);
         }
     }
 
