@@ -64,6 +64,12 @@ internal static class RunCommand
                 return ExitCodes.UsageError;
             }
 
+            if (parse.GetValue(EventLoops) is < 1)
+            {
+                cli.Error.WriteLine("error: --event-loops must be at least 1");
+                return ExitCodes.UsageError;
+            }
+
             return await RunPipeline.ExecuteAsync(
                 new RunRequest
                 {

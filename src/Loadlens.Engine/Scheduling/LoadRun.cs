@@ -150,7 +150,11 @@ internal sealed class LoadRun : IDisposable
     /// <summary>The transport this run uses (resolved from <see cref="LoadRunnerOptions.Transport"/>).</summary>
     public TransportKind TransportUsed => _transportKind;
 
-    /// <summary>Resolve <see cref="TransportKind.Auto"/>: lean for HTTP/1.1 over http/https, SocketsHttpHandler otherwise.</summary>
+    /// <summary>
+    /// Resolve <see cref="TransportKind.Auto"/>: the epoll transport for the closed model over plain
+    /// http:// HTTP/1.1 on Linux, lean for other HTTP/1.1 (https, the open model, other OSes),
+    /// SocketsHttpHandler otherwise.
+    /// </summary>
     internal static TransportKind ChooseTransport(ScenarioDefinition scenario, TransportKind requested)
     {
         var leanFits = Transport.LeanHttp1Transport.Supports(scenario.BaseUrl, scenario.HttpVersion);
@@ -165,6 +169,7 @@ internal sealed class LoadRun : IDisposable
             TransportKind.Lean when !leanFits => throw new ArgumentException(
                 $"the lean transport speaks HTTP/1.1 only; this scenario uses HTTP/{scenario.HttpVersion} (use the sockets transport or auto)"),
             TransportKind.Lean => TransportKind.Lean,
+            _ when scenario.Load.Model == LoadModel.Closed && Transport.EpollHttp1Transport.Supports(scenario.BaseUrl, scenario.HttpVersion) => TransportKind.Epoll,
             _ => leanFits ? TransportKind.Lean : TransportKind.Sockets,
         };
     }

@@ -100,17 +100,21 @@ public sealed class TransportTests
     }
 
     [Fact]
-    public async Task Auto_ChoosesLeanForHttp11_AndSocketsForHttp2()
+    public async Task Auto_ChoosesEpollForClosedHttp_LeanForOpenHttp11_AndSocketsForHttp2()
     {
         await using var target = await TestTarget.StartAsync(HttpProtocols.Http1);
         await using var target2 = await TestTarget.StartAsync(HttpProtocols.Http2);
         var http1 = Scenarios.Get(target.BaseAddress, "/version", new LoadProfile { Users = 1, Iterations = 5 });
+        var open = Scenarios.Get(target.BaseAddress, "/version", new LoadProfile { Model = LoadModel.Open, Rate = 20, Duration = TimeSpan.FromMilliseconds(300) });
         var http2 = Scenarios.Get(target2.BaseAddress, "/version", new LoadProfile { Users = 1, Iterations = 5 }) with { HttpVersion = "2" };
 
         var r1 = await LoadRunner.RunAsync(http1);
+        var r1Open = await LoadRunner.RunAsync(open);
         var r2 = await LoadRunner.RunAsync(http2);
 
-        r1.Generator!.Transport.ShouldBe("lean-http1");
+        r1.Generator!.Transport.ShouldBe(OperatingSystem.IsLinux() ? "epoll-http1" : "lean-http1");
+        r1.Total.Failures.ShouldBe(0);
+        r1Open.Generator!.Transport.ShouldBe("lean-http1");
         r2.Generator!.Transport.ShouldBe("sockets-http-handler");
         r2.Total.Failures.ShouldBe(0);
         await Should.ThrowAsync<ArgumentException>(() => LoadRunner.RunAsync(http2, new LoadRunnerOptions { Transport = TransportKind.Lean }));
