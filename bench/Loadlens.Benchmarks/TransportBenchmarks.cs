@@ -11,7 +11,7 @@ namespace Loadlens.Benchmarks;
 /// <summary>
 /// One request/response cycle over a real loopback keep-alive connection, including the
 /// per-request latency recording (histogram, status and byte counters on the worker's recorder).
-/// The lean transport must show 0 B allocated per operation in steady state; the
+/// The epoll and lean transports must show 0 B allocated per operation in steady state; the
 /// SocketsHttpHandler transport is measured alongside for comparison.
 /// </summary>
 [MemoryDiagnoser]
@@ -25,7 +25,7 @@ public class TransportBenchmarks
     private UserContext _user = null!;
     private CancellationTokenSource _hardStop = null!;
 
-    [Params("lean", "sockets")]
+    [Params("epoll", "lean", "sockets")]
     public string Transport { get; set; } = "lean";
 
     [Params(false, true)]
@@ -49,9 +49,12 @@ public class TransportBenchmarks
         _recorder = new RunRecorder([("hello", "GET")], Stopwatch.GetTimestamp());
         _hardStop = new CancellationTokenSource();
         var timeout = TimeSpan.FromSeconds(10);
-        _transport = Transport == "lean"
-            ? new LeanHttp1Transport(templates, feeders, _recorder, scenario.BaseUrl, timeout, false, 1 << 20, _hardStop.Token)
-            : new RequestExecutor(templates, feeders, _recorder, timeout, false, 1 << 20, _hardStop.Token);
+        _transport = Transport switch
+        {
+            "epoll" => new EpollHttp1Transport(templates, feeders, _recorder, scenario.BaseUrl, timeout, 1 << 20, eventLoops: 1, _hardStop.Token),
+            "lean" => new LeanHttp1Transport(templates, feeders, _recorder, scenario.BaseUrl, timeout, false, 1 << 20, _hardStop.Token),
+            _ => new RequestExecutor(templates, feeders, _recorder, timeout, false, 1 << 20, _hardStop.Token),
+        };
         _user = new UserContext(0, 1, feeders.Count, new Random(1), _hardStop.Token);
         Cycle().GetAwaiter().GetResult(); // connect, JIT, pools warm
         EnsureNoFailures();

@@ -16,7 +16,8 @@
 #   PORT=18080         nginx port;  DELAY_PORT=18081 delay-server port
 #   DELAY_MS=5         fixed delay of the latency-accuracy server
 #   LATENCY_CONNECTIONS=16  connections for the latency-accuracy run
-#   TOOLS="wrk ab hey autocannon loadlens"   which generators to run (wrk is the reference)
+#   TOOLS="wrk ab hey autocannon loadlens"   which generators to run (wrk is the reference;
+#                                            loadlens-epoll / loadlens-lean force a transport)
 #   SKIP_INSTALL=1     do not install missing tools
 #   OUT=<dir>          where logs and the table go (default: a new temp directory)
 set -euo pipefail
@@ -158,9 +159,12 @@ run_tool() {
       timed "$name" autocannon -c "$conns" -d "$DURATION" -j "$url" || return 0
       REQS[$name]=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"]["total"])' "$OUT/$name.out")
       RPS[$name]=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["requests"]["total"]/d["duration"],1))' "$OUT/$name.out") ;;
-    loadlens)
+    loadlens|loadlens-*)
+      # loadlens-epoll / loadlens-lean / loadlens-sockets force a transport; plain loadlens uses auto
+      local transport=auto
+      [ "$tool" = loadlens ] || transport=${tool#loadlens-}
       rm -rf "$OUT/$name-result"
-      CI=1 timed "$name" "$LOADLENS" run "$url" -u "$conns" -d "${DURATION}s" -o "$OUT/$name-result" --name "bench" || return 0
+      CI=1 timed "$name" "$LOADLENS" run "$url" -u "$conns" -d "${DURATION}s" -o "$OUT/$name-result" --name "bench" --transport "$transport" || return 0
       REQS[$name]=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["total"]["requests"])' "$OUT/$name-result/result.json")
       RPS[$name]=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["total"]["requestsPerSecond"])' "$OUT/$name-result/result.json") ;;
   esac

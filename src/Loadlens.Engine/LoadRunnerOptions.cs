@@ -37,10 +37,18 @@ public sealed record LoadRunnerOptions
     public string? RunName { get; init; }
 
     /// <summary>
-    /// Which transport sends the requests. <see cref="TransportKind.Auto"/> (default) uses the lean
-    /// HTTP/1.1 transport for HTTP/1.1 over http:// and https://, and SocketsHttpHandler for HTTP/2.
+    /// Which transport sends the requests. <see cref="TransportKind.Auto"/> (default) uses the epoll
+    /// transport for the closed model over plain http:// HTTP/1.1 on Linux, the lean HTTP/1.1
+    /// transport for other HTTP/1.1 (https://, the open model, other OSes), and SocketsHttpHandler
+    /// for HTTP/2.
     /// </summary>
     public TransportKind Transport { get; init; } = TransportKind.Auto;
+
+    /// <summary>
+    /// Number of event-loop threads of the epoll transport. Null (default): one per usable core,
+    /// at most one per virtual user in the closed model.
+    /// </summary>
+    public int? EventLoops { get; init; }
 
     /// <summary>A response body larger than this is a failed request (Protocol). Default 64 MiB.</summary>
     public long MaxResponseBodyBytes { get; init; } = 64L * 1024 * 1024;
@@ -49,7 +57,7 @@ public sealed record LoadRunnerOptions
 /// <summary>The transport that sends requests (see <see cref="LoadRunnerOptions.Transport"/>).</summary>
 public enum TransportKind
 {
-    /// <summary>Lean for HTTP/1.1 over http/https, SocketsHttpHandler for anything else.</summary>
+    /// <summary>Epoll for closed-model plain-http HTTP/1.1 on Linux, lean for other HTTP/1.1, SocketsHttpHandler for anything else.</summary>
     Auto,
 
     /// <summary>The lean raw-socket HTTP/1.1 transport (fast, allocation-free; HTTP/1.1 only).</summary>
@@ -57,6 +65,12 @@ public enum TransportKind
 
     /// <summary>.NET's SocketsHttpHandler (HTTP/1.1 and HTTP/2).</summary>
     Sockets,
+
+    /// <summary>
+    /// Loadlens' own epoll event loops over raw non-blocking sockets (Linux, plain http://
+    /// HTTP/1.1 only): the cheapest per request; see <see cref="LoadRunnerOptions.EventLoops"/>.
+    /// </summary>
+    Epoll,
 }
 
 /// <summary>A live view of a run, published once per interval.</summary>

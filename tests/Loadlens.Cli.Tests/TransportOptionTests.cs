@@ -6,7 +6,8 @@ namespace Loadlens.Cli.Tests;
 public sealed class TransportOptionTests
 {
     [Theory]
-    [InlineData(null, "lean-http1")]
+    [InlineData(null, "epoll-http1")]
+    [InlineData("epoll", "epoll-http1")]
     [InlineData("lean", "lean-http1")]
     [InlineData("sockets", "sockets-http-handler")]
     public async Task Transport_IsChosenAndReported(string? option, string expected)
@@ -38,6 +39,41 @@ public sealed class TransportOptionTests
         var exit = await cli.RunAsync("run", "http://127.0.0.1:1/", "--transport", "carrier-pigeon");
 
         exit.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task EventLoops_AreAccepted_ForTheEpollTransport()
+    {
+        await using var target = await TestTarget.StartAsync();
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("run", new Uri(target.BaseAddress, "/count").ToString(), "-u", "4", "-n", "40", "--transport", "epoll", "--event-loops", "2", "-o", Path.Combine(cli.Directory, "out"));
+
+        exit.ShouldBe(0, cli.Error.ToString());
+        target.Count.ShouldBe(40);
+    }
+
+    [Fact]
+    public async Task ZeroEventLoops_IsAUsageError()
+    {
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("run", "http://127.0.0.1:1/", "--transport", "epoll", "--event-loops", "0");
+
+        exit.ShouldBe(2);
+        cli.Error.ToString().ShouldContain("--event-loops must be at least 1");
+    }
+
+    [Fact]
+    public async Task EpollTransportWithHttp2_IsAUsageError()
+    {
+        await using var target = await TestTarget.StartAsync();
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("run", target.BaseAddress.ToString(), "--http2", "--transport", "epoll", "-n", "1", "-o", Path.Combine(cli.Directory, "out"));
+
+        exit.ShouldBe(2);
+        cli.Error.ToString().ShouldContain("plain http://");
     }
 
     [Fact]

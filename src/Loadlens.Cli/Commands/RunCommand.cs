@@ -36,8 +36,10 @@ internal static class RunCommand
     private static readonly Option<bool> AllowRemote = new("--allow-remote") { Description = "Allow targets that are not loopback addresses" };
     private static readonly Option<string?> Transport = new Option<string?>("--transport")
     {
-        Description = "How requests are sent: auto (lean HTTP/1.1 transport, SocketsHttpHandler for HTTP/2), lean, sockets",
-    }.AcceptOnlyFromAmong("auto", "lean", "sockets");
+        Description = "How requests are sent: auto (lean HTTP/1.1 transport, SocketsHttpHandler for HTTP/2), epoll (own event loops, Linux, plain http:// HTTP/1.1), lean, sockets",
+    }.AcceptOnlyFromAmong("auto", "epoll", "lean", "sockets");
+
+    private static readonly Option<int?> EventLoops = new("--event-loops") { Description = "epoll transport: number of event-loop threads (default: one per usable core, at most one per user)" };
 
     private static readonly Option<bool> Insecure = new("--insecure", "-k") { Description = "Accept any TLS server certificate (self-signed test servers)" };
 
@@ -46,7 +48,7 @@ internal static class RunCommand
         var command = new Command("run", "Run a load test against a URL or a scenario file and write result.json, Locust CSV, summary.md and the analysis")
         {
             Target, Users, Duration, Rate, Iterations, Stages, Think, Warmup, Headers, Method, Body, ExpectStatus, ExpectBody,
-            Timeout, Http2, MaxInFlight, Name, Out, Seed, AllowRemote, Insecure, Transport,
+            Timeout, Http2, MaxInFlight, Name, Out, Seed, AllowRemote, Insecure, Transport, EventLoops,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -62,6 +64,12 @@ internal static class RunCommand
                 return ExitCodes.UsageError;
             }
 
+            if (parse.GetValue(EventLoops) is < 1)
+            {
+                cli.Error.WriteLine("error: --event-loops must be at least 1");
+                return ExitCodes.UsageError;
+            }
+
             return await RunPipeline.ExecuteAsync(
                 new RunRequest
                 {
@@ -72,10 +80,12 @@ internal static class RunCommand
                     Seed = parse.GetValue(Seed),
                     Transport = parse.GetValue(Transport) switch
                     {
+                        "epoll" => TransportKind.Epoll,
                         "lean" => TransportKind.Lean,
                         "sockets" => TransportKind.Sockets,
                         _ => TransportKind.Auto,
                     },
+                    EventLoops = parse.GetValue(EventLoops),
                 },
                 cli,
                 ct);

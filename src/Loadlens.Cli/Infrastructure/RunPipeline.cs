@@ -20,6 +20,9 @@ internal sealed record RunRequest
     public int? Seed { get; init; }
 
     public TransportKind Transport { get; init; } = TransportKind.Auto;
+
+    /// <summary>Event-loop threads of the epoll transport (null: default).</summary>
+    public int? EventLoops { get; init; }
 }
 
 /// <summary>Run → live view → outputs → final table → exit code. Shared by <c>run</c> and <c>demo</c>.</summary>
@@ -37,6 +40,7 @@ internal static class RunPipeline
             Seed = request.Seed,
             TimeProvider = cli.TimeProvider,
             Transport = request.Transport,
+            EventLoops = request.EventLoops,
         };
         var scenario = request.Scenario;
         var load = scenario.Load;

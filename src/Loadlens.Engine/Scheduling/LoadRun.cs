@@ -71,9 +71,12 @@ internal sealed class LoadRun : IDisposable
         _start = Stopwatch.GetTimestamp();
         _recorder = new RunRecorder(endpoints, _start);
         _monitor = new GeneratorMonitor(_start);
-        _executor = _transportKind == TransportKind.Lean
-            ? new Transport.LeanHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token)
-            : new RequestExecutor(_templates, _feeders, _recorder, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token);
+        _executor = _transportKind switch
+        {
+            TransportKind.Lean => new Transport.LeanHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token),
+            TransportKind.Epoll => new Transport.EpollHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.MaxResponseBodyBytes, _options.EventLoops ?? Transport.EpollHttp1Transport.DefaultLoops(MaxConnections()), _hardStop.Token),
+            _ => new RequestExecutor(_templates, _feeders, _recorder, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token),
+        };
         if (_load.Iterations is { } iterations)
         {
             _remainingIterations = iterations;
@@ -147,19 +150,34 @@ internal sealed class LoadRun : IDisposable
     /// <summary>The transport this run uses (resolved from <see cref="LoadRunnerOptions.Transport"/>).</summary>
     public TransportKind TransportUsed => _transportKind;
 
-    /// <summary>Resolve <see cref="TransportKind.Auto"/>: lean for HTTP/1.1 over http/https, SocketsHttpHandler otherwise.</summary>
+    /// <summary>
+    /// Resolve <see cref="TransportKind.Auto"/>: the epoll transport for the closed model over plain
+    /// http:// HTTP/1.1 on Linux, lean for other HTTP/1.1 (https, the open model, other OSes),
+    /// SocketsHttpHandler otherwise.
+    /// </summary>
     internal static TransportKind ChooseTransport(ScenarioDefinition scenario, TransportKind requested)
     {
         var leanFits = Transport.LeanHttp1Transport.Supports(scenario.BaseUrl, scenario.HttpVersion);
         return requested switch
         {
             TransportKind.Sockets => TransportKind.Sockets,
+            TransportKind.Epoll when !Transport.EpollHttp1Transport.Supports(scenario.BaseUrl, scenario.HttpVersion) => throw new ArgumentException(
+                OperatingSystem.IsLinux()
+                    ? $"the epoll transport speaks HTTP/1.1 over plain http:// only; this scenario uses HTTP/{scenario.HttpVersion} over {scenario.BaseUrl.Scheme}:// (use lean, sockets or auto)"
+                    : "the epoll transport runs on Linux only (use lean, sockets or auto)"),
+            TransportKind.Epoll => TransportKind.Epoll,
             TransportKind.Lean when !leanFits => throw new ArgumentException(
                 $"the lean transport speaks HTTP/1.1 only; this scenario uses HTTP/{scenario.HttpVersion} (use the sockets transport or auto)"),
             TransportKind.Lean => TransportKind.Lean,
+            _ when scenario.Load.Model == LoadModel.Closed && Transport.EpollHttp1Transport.Supports(scenario.BaseUrl, scenario.HttpVersion) => TransportKind.Epoll,
             _ => leanFits ? TransportKind.Lean : TransportKind.Sockets,
         };
     }
+
+    /// <summary>Most connections the run can use at once: peak virtual users (closed), the in-flight cap (open).</summary>
+    private int MaxConnections() => _load.Model == LoadModel.Open
+        ? _load.MaxInFlight
+        : Math.Max(_load.Users, _load.Stages.Count == 0 ? 1 : (int)Math.Ceiling(_load.Stages.Max(s => s.Target)));
 
     public void Dispose()
     {

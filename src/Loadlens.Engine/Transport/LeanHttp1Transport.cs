@@ -176,7 +176,7 @@ internal sealed class LeanHttp1Transport : IRequestTransport
                             conn.Close();
                         }
 
-                        (category, message) = CheckResponse(template, endpoint, parser, status);
+                        (category, message) = CheckResponse(template, _statusMessages[endpoint], parser, status);
                     }
 
                     break;
@@ -267,7 +267,8 @@ internal sealed class LeanHttp1Transport : IRequestTransport
         ex is IOException or ObjectDisposedException
         || (ex is SocketException s && s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown or SocketError.NotConnected or SocketError.OperationAborted);
 
-    private (ErrorCategory, string?) CheckResponse(RequestTemplate template, int endpoint, Http1ResponseParser parser, int status)
+    /// <summary>Classify a complete response: unexpected status (message cached per status code) or a failed body check.</summary>
+    internal static (ErrorCategory Category, string? Message) CheckResponse(RequestTemplate template, string?[] messages, Http1ResponseParser parser, int status)
     {
         if (!template.IsExpectedStatus(status))
         {
@@ -277,7 +278,6 @@ internal sealed class LeanHttp1Transport : IRequestTransport
                 >= 400 => ErrorCategory.Http4xx,
                 _ => ErrorCategory.HttpOther,
             };
-            var messages = _statusMessages[endpoint];
             var text = messages[status] ??= $"HTTP {status} {Encoding.Latin1.GetString(parser.Reason)}".TrimEnd();
             return (category, text);
         }

@@ -74,30 +74,59 @@ public sealed class TransportTests
         // Latency comparable: a 20 ms endpoint measures 20 ms-and-a-bit through either transport.
         byName["delay"].Latency.P50.ShouldBeInRange(20, 40);
         sockets.Endpoints.Single(e => e.Name == "delay").Latency.P50.ShouldBeInRange(20, 40);
+
+        if (!https)
+        {
+            // The third transport (Loadlens' own epoll loops, plain http:// only) agrees with both.
+            var epoll = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Epoll, Seed = 7 });
+            epoll.Generator!.Transport.ShouldBe("epoll-http1");
+            epoll.Total.Requests.ShouldBe(300);
+            foreach (var (e, s) in epoll.Endpoints.Zip(sockets.Endpoints))
+            {
+                e.Name.ShouldBe(s.Name);
+                e.Requests.ShouldBe(s.Requests, e.Name);
+                e.Failures.ShouldBe(s.Failures, e.Name);
+                e.StatusCodes.ShouldBe(s.StatusCodes, e.Name);
+                e.ErrorCategories.ShouldBe(s.ErrorCategories, e.Name);
+                e.BytesReceived.ShouldBe(s.BytesReceived, e.Name);
+            }
+
+            epoll.Errors.Select(e => (e.Endpoint, e.Category, e.StatusCode)).Order()
+                .ShouldBe(sockets.Errors.Select(e => (e.Endpoint, e.Category, e.StatusCode)).Order());
+            epoll.Errors.Single(e => e.Endpoint == "not found").Message.ShouldBe("HTTP 404 Not Found");
+            epoll.Endpoints.Single(e => e.Name == "create from feeder").Latency.P99.ShouldBeLessThan(1000);
+            epoll.Endpoints.Single(e => e.Name == "delay").Latency.P50.ShouldBeInRange(20, 40);
+        }
     }
 
     [Fact]
-    public async Task Auto_ChoosesLeanForHttp11_AndSocketsForHttp2()
+    public async Task Auto_ChoosesEpollForClosedHttp_LeanForOpenHttp11_AndSocketsForHttp2()
     {
         await using var target = await TestTarget.StartAsync(HttpProtocols.Http1);
         await using var target2 = await TestTarget.StartAsync(HttpProtocols.Http2);
         var http1 = Scenarios.Get(target.BaseAddress, "/version", new LoadProfile { Users = 1, Iterations = 5 });
+        var open = Scenarios.Get(target.BaseAddress, "/version", new LoadProfile { Model = LoadModel.Open, Rate = 20, Duration = TimeSpan.FromMilliseconds(300) });
         var http2 = Scenarios.Get(target2.BaseAddress, "/version", new LoadProfile { Users = 1, Iterations = 5 }) with { HttpVersion = "2" };
 
         var r1 = await LoadRunner.RunAsync(http1);
+        var r1Open = await LoadRunner.RunAsync(open);
         var r2 = await LoadRunner.RunAsync(http2);
 
-        r1.Generator!.Transport.ShouldBe("lean-http1");
+        r1.Generator!.Transport.ShouldBe(OperatingSystem.IsLinux() ? "epoll-http1" : "lean-http1");
+        r1.Total.Failures.ShouldBe(0);
+        r1Open.Generator!.Transport.ShouldBe("lean-http1");
         r2.Generator!.Transport.ShouldBe("sockets-http-handler");
         r2.Total.Failures.ShouldBe(0);
         await Should.ThrowAsync<ArgumentException>(() => LoadRunner.RunAsync(http2, new LoadRunnerOptions { Transport = TransportKind.Lean }));
     }
 
-    [Fact]
-    public async Task ConnectionClose_IsHonoured_AndEveryRequestSucceedsOnAFreshConnection()
+    [Theory]
+    [InlineData(TransportKind.Lean)]
+    [InlineData(TransportKind.Epoll)]
+    public async Task ConnectionClose_IsHonoured_AndEveryRequestSucceedsOnAFreshConnection(TransportKind transport)
     {
         await using var server = new RawHttpServer(_ => RawHttpServer.Text("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", close: true));
-        var result = await RunLean(server.BaseAddress, iterations: 40);
+        var result = await RunLean(server.BaseAddress, iterations: 40, transport);
 
         result.Total.Requests.ShouldBe(40);
         result.Total.Failures.ShouldBe(0);
@@ -105,24 +134,28 @@ public sealed class TransportTests
         server.Requests.ShouldBe(40);
     }
 
-    [Fact]
-    public async Task ServerClosingIdleKeepAliveConnections_IsRetriedOnce_NotAFailure()
+    [Theory]
+    [InlineData(TransportKind.Lean)]
+    [InlineData(TransportKind.Epoll)]
+    public async Task ServerClosingIdleKeepAliveConnections_IsRetriedOnce_NotAFailure(TransportKind transport)
     {
         // Every second response on a connection is followed by a silent close (no Connection: close):
         // the next request on it meets EOF before any byte and is retried on a new connection.
         await using var server = new RawHttpServer(i => RawHttpServer.Text("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", close: i == 1));
-        var result = await RunLean(server.BaseAddress, iterations: 40);
+        var result = await RunLean(server.BaseAddress, iterations: 40, transport);
 
         result.Total.Failures.ShouldBe(0);
         result.Total.Requests.ShouldBe(40);
         server.Connections.ShouldBe(20);
     }
 
-    [Fact]
-    public async Task MalformedResponses_AreRecordedProtocolErrors_AndTheConnectionIsReplaced()
+    [Theory]
+    [InlineData(TransportKind.Lean)]
+    [InlineData(TransportKind.Epoll)]
+    public async Task MalformedResponses_AreRecordedProtocolErrors_AndTheConnectionIsReplaced(TransportKind transport)
     {
         await using var server = new RawHttpServer(_ => RawHttpServer.Text("HTTP/1.1 200 OK\r\nContent-Length: 2x\r\n\r\nok"));
-        var result = await RunLean(server.BaseAddress, iterations: 10);
+        var result = await RunLean(server.BaseAddress, iterations: 10, transport);
 
         result.Total.Requests.ShouldBe(10);
         result.Total.Failures.ShouldBe(10);
@@ -131,14 +164,16 @@ public sealed class TransportTests
         server.Connections.ShouldBe(10);
     }
 
-    [Fact]
-    public async Task ChunkedResponses_AreParsed_AndBodyChecksSeeTheDecodedBody()
+    [Theory]
+    [InlineData(TransportKind.Lean)]
+    [InlineData(TransportKind.Epoll)]
+    public async Task ChunkedResponses_AreParsed_AndBodyChecksSeeTheDecodedBody(TransportKind transport)
     {
         await using var server = new RawHttpServer(_ => RawHttpServer.Text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n5\r\npedia\r\n0\r\n\r\n"));
         var scenario = Scenarios.Get(server.BaseAddress, "/", new LoadProfile { Users = 2, Iterations = 30 });
         scenario = scenario with { Endpoints = [scenario.Endpoints[0] with { ExpectBodyContains = "kiped" }] };
 
-        var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Lean, CheckTargetFirst = false });
+        var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = transport, CheckTargetFirst = false });
 
         result.Total.Failures.ShouldBe(0);
         result.Total.BytesReceived.ShouldBe(30 * 9);
@@ -153,19 +188,23 @@ public sealed class TransportTests
 
         var lean = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Lean, MaxResponseBodyBytes = 50 });
         var sockets = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Sockets, MaxResponseBodyBytes = 50 });
+        var epoll = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Epoll, MaxResponseBodyBytes = 50 });
 
+        epoll.Total.ErrorCategories.ShouldBe(new Dictionary<string, long> { ["Protocol"] = 3 });
         lean.Total.ErrorCategories.ShouldBe(new Dictionary<string, long> { ["Protocol"] = 3 });
         sockets.Total.ErrorCategories.ShouldBe(new Dictionary<string, long> { ["Protocol"] = 3 });
     }
 
-    [Fact]
-    public async Task SilentServer_TimesOutThroughTheWatchdog()
+    [Theory]
+    [InlineData(TransportKind.Lean)]
+    [InlineData(TransportKind.Epoll)]
+    public async Task SilentServer_TimesOutThroughTheWatchdog(TransportKind transport)
     {
         await using var server = new RawHttpServer(_ => ([], false));
         var scenario = Scenarios.Get(server.BaseAddress, "/", new LoadProfile { Users = 2, Iterations = 4 }) with { RequestTimeout = TimeSpan.FromMilliseconds(300) };
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = TransportKind.Lean });
+        var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = transport });
 
         result.Total.ErrorCategories.ShouldBe(new Dictionary<string, long> { ["Timeout"] = 4 });
         result.Total.Latency.Min.ShouldBeGreaterThanOrEqualTo(300);
@@ -189,6 +228,6 @@ public sealed class TransportTests
         g.Saturated.ShouldBe(g.SaturationReason is not null);
     }
 
-    private static Task<RunResult> RunLean(Uri baseUrl, int iterations) =>
-        LoadRunner.RunAsync(Scenarios.Get(baseUrl, "/", new LoadProfile { Users = 1, Iterations = iterations }), new LoadRunnerOptions { Transport = TransportKind.Lean, CheckTargetFirst = false });
+    private static Task<RunResult> RunLean(Uri baseUrl, int iterations, TransportKind transport) =>
+        LoadRunner.RunAsync(Scenarios.Get(baseUrl, "/", new LoadProfile { Users = 1, Iterations = iterations }), new LoadRunnerOptions { Transport = transport, CheckTargetFirst = false });
 }
