@@ -113,10 +113,12 @@ public static class AnalysisJsonWriter
 
     /// <summary>
     /// Write the <c>findings</c> array: the finding shape shared by the analysis JSON and the sweep
-    /// analysis JSON. Non-finite evidence values and thresholds are written as null.
+    /// analysis JSON. Non-finite evidence values and thresholds are written as null; <paramref name="round"/>
+    /// (optional) is applied to the other numbers.
     /// </summary>
-    internal static void WriteFindings(Utf8JsonWriter w, IEnumerable<Finding> findings)
+    internal static void WriteFindings(Utf8JsonWriter w, IEnumerable<Finding> findings, Func<double, double>? round = null)
     {
+        round ??= static v => v;
         w.WriteStartArray("findings");
         foreach (var f in findings)
         {
@@ -130,9 +132,9 @@ public static class AnalysisJsonWriter
             {
                 w.WriteStartObject();
                 w.WriteString("name", e.Name);
-                WriteNumberOrNull(w, "value", e.Value);
+                WriteNumberOrNull(w, "value", round(e.Value));
                 w.WriteString("unit", e.Unit);
-                WriteNumberOrNull(w, "threshold", e.Threshold);
+                WriteNumberOrNull(w, "threshold", e.Threshold is { } t ? round(t) : null);
                 w.WriteEndObject();
             }
 

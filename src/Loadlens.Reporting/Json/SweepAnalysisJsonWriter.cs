@@ -11,8 +11,8 @@ namespace Loadlens.Reporting.Json;
 /// Writes the capacity analysis of a sweep (<c>loadlens analyze sweep.json --format json</c>) as the
 /// versioned JSON documented in docs/sweep.md (<c>kind</c> "sweep-analysis", <c>schemaVersion</c> 1):
 /// the sweep's settings, capacity at SLA, per-step figures, plateau, USL fit, knees, findings (the same
-/// shape as in the analysis JSON) and notes. camelCase names, nulls written explicitly, non-finite
-/// numbers as null; the output depends only on its inputs, so it can be compared byte for byte.
+/// shape as in the analysis JSON) and notes. camelCase names, nulls written explicitly, numbers rounded to
+/// 3 decimals (4 significant digits below 1), non-finite numbers as null; the output depends only on its inputs, so it can be compared byte for byte.
 /// </summary>
 public static class SweepAnalysisJsonWriter
 {
@@ -59,7 +59,7 @@ public static class SweepAnalysisJsonWriter
             Level(w, "latencyDoubledLevel", report, report.LatencyDoubledAt);
             w.WriteEndObject();
 
-            AnalysisJsonWriter.WriteFindings(w, report.Findings);
+            AnalysisJsonWriter.WriteFindings(w, report.Findings, Round);
             Strings(w, "notes", report.Notes);
             w.WriteEndObject();
         }
@@ -101,14 +101,14 @@ public static class SweepAnalysisJsonWriter
         w.WriteStartArray("plannedLevels");
         foreach (var level in sweep.PlannedLevels)
         {
-            w.WriteNumberValue(level);
+            w.WriteNumberValue(Round(level));
         }
 
         w.WriteEndArray();
-        AnalysisJsonWriter.WriteNumberOrNull(w, "stepSeconds", sweep.StepSeconds);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "stepWarmupSeconds", sweep.StepWarmupSeconds);
+        Number(w, "stepSeconds", sweep.StepSeconds);
+        Number(w, "stepWarmupSeconds", sweep.StepWarmupSeconds);
         w.WriteBoolean("untilSla", sweep.UntilSla);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "maxErrorRate", sweep.MaxErrorRate);
+        Number(w, "maxErrorRate", sweep.MaxErrorRate);
         w.WriteNumber("stepsCompleted", sweep.Steps.Count);
         w.WriteBoolean("completed", sweep.Outcome.Completed);
         w.WriteString("stopReason", sweep.Outcome.StopReason);
@@ -122,10 +122,10 @@ public static class SweepAnalysisJsonWriter
         var c = report.Capacity;
         w.WriteStartObject("capacity");
         w.WriteString("criteria", c.Criteria);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "level", c.Level);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "throughput", c.Throughput);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "p99Ms", c.P99Ms);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "firstFailingLevel", c.FirstFailingLevel);
+        Number(w, "level", c.Level);
+        Number(w, "throughput", c.Throughput);
+        Number(w, "p99Ms", c.P99Ms);
+        Number(w, "firstFailingLevel", c.FirstFailingLevel);
         w.WriteString("firstFailure", c.FirstFailure);
         w.WriteEndObject();
     }
@@ -137,18 +137,18 @@ public static class SweepAnalysisJsonWriter
         {
             w.WriteStartObject();
             w.WriteNumber("index", s.Index);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "level", s.Level);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "throughput", s.Throughput);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "goodput", s.Goodput);
+            Number(w, "level", s.Level);
+            Number(w, "throughput", s.Throughput);
+            Number(w, "goodput", s.Goodput);
             w.WriteNumber("requests", s.Requests);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "meanMs", s.MeanMs);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "p50Ms", s.P50Ms);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "p95Ms", s.P95Ms);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "p99Ms", s.P99Ms);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "errorRate", s.ErrorRate);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "timeoutShare", s.TimeoutShare);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "littleConcurrency", s.LittleConcurrency);
-            AnalysisJsonWriter.WriteNumberOrNull(w, "littleRatio", s.LittleRatio);
+            Number(w, "meanMs", s.MeanMs);
+            Number(w, "p50Ms", s.P50Ms);
+            Number(w, "p95Ms", s.P95Ms);
+            Number(w, "p99Ms", s.P99Ms);
+            Number(w, "errorRate", s.ErrorRate);
+            Number(w, "timeoutShare", s.TimeoutShare);
+            Number(w, "littleConcurrency", s.LittleConcurrency);
+            Number(w, "littleRatio", s.LittleRatio);
             w.WriteBoolean("generatorLimited", s.GeneratorLimited);
             w.WriteString("generatorReason", s.GeneratorReason);
             w.WriteBoolean("meetsSla", s.MeetsSla);
@@ -169,12 +169,12 @@ public static class SweepAnalysisJsonWriter
 
         w.WriteStartObject("plateau");
         Level(w, "firstLevel", report, p.FirstStep);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "ceiling", p.Ceiling);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "latencySlopeMsPerUser", p.LatencySlopeMsPerUser);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "expectedSlopeMsPerUser", p.ExpectedSlopeMsPerUser);
+        Number(w, "ceiling", p.Ceiling);
+        Number(w, "latencySlopeMsPerUser", p.LatencySlopeMsPerUser);
+        Number(w, "expectedSlopeMsPerUser", p.ExpectedSlopeMsPerUser);
         w.WriteBoolean("linearLatency", p.LinearLatency);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "estimatedParallelism", p.EstimatedParallelism);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "serviceTimeMs", p.ServiceTimeMs);
+        Number(w, "estimatedParallelism", p.EstimatedParallelism);
+        Number(w, "serviceTimeMs", p.ServiceTimeMs);
         w.WriteEndObject();
     }
 
@@ -188,34 +188,49 @@ public static class SweepAnalysisJsonWriter
 
         w.WriteStartObject("usl");
         w.WriteString("concurrency", report.ConcurrencyMeaning);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "sigma", u.Sigma);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "kappa", u.Kappa);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "lambda", u.Lambda);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "sigmaStdError", u.SigmaStdError);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "kappaStdError", u.KappaStdError);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "lambdaStdError", u.LambdaStdError);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "peakConcurrency", u.PeakConcurrency);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "peakThroughput", u.PeakThroughput);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "ceiling", u.Ceiling);
+        Number(w, "sigma", u.Sigma);
+        Number(w, "kappa", u.Kappa);
+        Number(w, "lambda", u.Lambda);
+        Number(w, "sigmaStdError", u.SigmaStdError);
+        Number(w, "kappaStdError", u.KappaStdError);
+        Number(w, "lambdaStdError", u.LambdaStdError);
+        Number(w, "peakConcurrency", u.PeakConcurrency);
+        Number(w, "peakThroughput", u.PeakThroughput);
+        Number(w, "ceiling", u.Ceiling);
         w.WriteBoolean("reachesPastPeak", u.ReachesPastPeak);
         w.WriteBoolean("coherencySignificant", u.CoherencySignificant);
         w.WriteNumber("points", u.Points);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "maxConcurrency", u.MaxConcurrency);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "rSquared", u.RSquared);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "rmse", u.Rmse);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "mape", u.Mape);
+        Number(w, "maxConcurrency", u.MaxConcurrency);
+        Number(w, "rSquared", u.RSquared);
+        Number(w, "rmse", u.Rmse);
+        Number(w, "mape", u.Mape);
         w.WriteStartObject("kappaZero");
-        AnalysisJsonWriter.WriteNumberOrNull(w, "sigma", u.Amdahl.Sigma);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "lambda", u.Amdahl.Lambda);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "fStatistic", u.Amdahl.FStatistic);
-        AnalysisJsonWriter.WriteNumberOrNull(w, "pValue", u.Amdahl.PValue);
+        Number(w, "sigma", u.Amdahl.Sigma);
+        Number(w, "lambda", u.Amdahl.Lambda);
+        Number(w, "fStatistic", u.Amdahl.FStatistic);
+        Number(w, "pValue", u.Amdahl.PValue);
         w.WriteEndObject();
         Strings(w, "caveats", u.Caveats);
         w.WriteEndObject();
     }
 
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+        => AnalysisJsonWriter.WriteNumberOrNull(w, name, value is { } v ? Round(v) : null);
+
+    /// <summary>Round to 3 decimals (values ≥ 1) or 4 significant digits (smaller values), like the analysis evidence.</summary>
+    private static double Round(double value)
+    {
+        if (!double.IsFinite(value) || value == 0 || Math.Abs(value) >= 1)
+        {
+            return double.IsFinite(value) ? Math.Round(value, 3, MidpointRounding.AwayFromZero) : value;
+        }
+
+        var digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 15);
+        return Math.Round(value, digits, MidpointRounding.AwayFromZero);
+    }
+
     private static void Level(Utf8JsonWriter w, string name, CapacityReport report, int? stepIndex)
-        => AnalysisJsonWriter.WriteNumberOrNull(w, name, stepIndex is { } i && i >= 0 && i < report.Steps.Count ? report.Steps[i].Level : null);
+        => Number(w, name, stepIndex is { } i && i >= 0 && i < report.Steps.Count ? report.Steps[i].Level : null);
 
     private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
     {
