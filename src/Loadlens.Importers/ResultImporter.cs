@@ -51,6 +51,11 @@ public static class ResultImporter
             throw new InputFormatException(path, 0, 0, Directory.Exists(path) ? "is a folder, not a result file" : "file not found");
         }
 
+        if (resolved == FormatDetector.Loadlens && SweepResultJson.IsSweepFile(path))
+        {
+            throw new InputFormatException(path, 0, 0, "is a sweep document (sweep.json), not a single run: `loadlens analyze PATH` detects and analyses it as a sweep (or pass --input-format sweep)");
+        }
+
         try
         {
             return resolved switch

@@ -60,6 +60,80 @@ public static class SweepResultJson
         }
     }
 
+    /// <summary>How much of a file <see cref="IsSweepFile"/> reads to decide.</summary>
+    public const int DetectionBytes = 64 * 1024;
+
+    /// <summary>
+    /// Whether the start of a JSON document is a sweep document: a top-level object with a
+    /// <c>plannedLevels</c> or <c>steps</c> property (names compared case-insensitively, as the reader does),
+    /// seen before any property only a single run has (<c>endpoints</c>, <c>total</c>, <c>source</c>).
+    /// The head may be cut anywhere (a truncated file is still recognised); malformed JSON before the
+    /// first telling property gives false.
+    /// </summary>
+    public static bool IsSweepDocument(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith("\uFEFF"u8))
+        {
+            head = head[3..];
+        }
+
+        var reader = new Utf8JsonReader(head, isFinalBlock: false, state: new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+                {
+                    continue;
+                }
+
+                var name = reader.GetString();
+                if (string.Equals(name, "plannedLevels", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "steps", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+
+                if (name is not null && (name.Equals("endpoints", StringComparison.OrdinalIgnoreCase) || name.Equals("total", StringComparison.OrdinalIgnoreCase) || name.Equals("source", StringComparison.OrdinalIgnoreCase)))
+                {
+                    return false;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the file at <paramref name="path"/> is a sweep document (reads at most <see cref="DetectionBytes"/>); false when it cannot be read.</summary>
+    public static bool IsSweepFile(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[DetectionBytes];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+            {
+                length += read;
+            }
+
+            return IsSweepDocument(buffer.AsSpan(0, length));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Read a sweep file.</summary>
     public static async Task<SweepResult> ReadAsync(string path, CancellationToken cancellationToken = default)
     {

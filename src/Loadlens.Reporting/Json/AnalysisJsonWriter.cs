@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Loadlens.Analysis;
+using Loadlens.Core.Findings;
 
 namespace Loadlens.Reporting.Json;
 
@@ -34,50 +35,7 @@ public static class AnalysisJsonWriter
             }
 
             w.WriteEndArray();
-            w.WriteStartArray("findings");
-            foreach (var f in report.Findings)
-            {
-                w.WriteStartObject();
-                w.WriteString("ruleId", f.RuleId);
-                w.WriteString("severity", AnalysisText.Severity(f.Severity));
-                w.WriteString("endpoint", f.Endpoint);
-                w.WriteString("title", f.Title);
-                w.WriteStartArray("evidence");
-                foreach (var e in f.Evidence)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("name", e.Name);
-                    w.WriteNumber("value", e.Value);
-                    w.WriteString("unit", e.Unit);
-                    if (e.Threshold is { } t)
-                    {
-                        w.WriteNumber("threshold", t);
-                    }
-                    else
-                    {
-                        w.WriteNull("threshold");
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                if (f.Recommendation is { } r)
-                {
-                    w.WriteStartObject("recommendation");
-                    w.WriteString("tier", AnalysisText.Tier(r.Tier));
-                    w.WriteString("text", r.Text);
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteNull("recommendation");
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            WriteFindings(w, report.Findings);
             w.WriteBoolean("slaPassed", report.SlaPassed);
             w.WriteStartArray("sla");
             foreach (var s in report.Sla)
@@ -151,6 +109,65 @@ public static class AnalysisJsonWriter
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>
+    /// Write the <c>findings</c> array: the finding shape shared by the analysis JSON and the sweep
+    /// analysis JSON. Non-finite evidence values and thresholds are written as null; <paramref name="round"/>
+    /// (optional) is applied to the other numbers.
+    /// </summary>
+    internal static void WriteFindings(Utf8JsonWriter w, IEnumerable<Finding> findings, Func<double, double>? round = null)
+    {
+        round ??= static v => v;
+        w.WriteStartArray("findings");
+        foreach (var f in findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("ruleId", f.RuleId);
+            w.WriteString("severity", AnalysisText.Severity(f.Severity));
+            w.WriteString("endpoint", f.Endpoint);
+            w.WriteString("title", f.Title);
+            w.WriteStartArray("evidence");
+            foreach (var e in f.Evidence)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", e.Name);
+                WriteNumberOrNull(w, "value", round(e.Value));
+                w.WriteString("unit", e.Unit);
+                WriteNumberOrNull(w, "threshold", e.Threshold is { } t ? round(t) : null);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            if (f.Recommendation is { } r)
+            {
+                w.WriteStartObject("recommendation");
+                w.WriteString("tier", AnalysisText.Tier(r.Tier));
+                w.WriteString("text", r.Text);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("recommendation");
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>A number, or null when absent or not finite (JSON has no NaN or infinity).</summary>
+    internal static void WriteNumberOrNull(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 
     /// <summary>Render and write to <paramref name="path"/> (UTF-8 without BOM; the folder is created).</summary>
