@@ -38,7 +38,9 @@ public sealed class RealRunRuleTests
         Print(run, findings);
 
         var stall = findings.Single(f => f.RuleId == RuleIds.PeriodicStall);
-        stall.Severity.ShouldBe(FindingSeverity.Warning);
+        // Severity scales with how much of the run the stalls cover, which varies with scheduling on a
+        // shared machine; detection, period and length are what this real run pins down.
+        stall.Severity.ShouldBeOneOf(FindingSeverity.Info, FindingSeverity.Warning);
         stall.Endpoint.ShouldBeNull();
         stall.Evidence.Single(e => e.Name == "period").Value.ShouldBe(3, 0.6);
         stall.Evidence.Single(e => e.Name == "stallLength").Value.ShouldBeInRange(250, 700);
