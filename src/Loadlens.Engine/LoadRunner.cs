@@ -41,77 +41,14 @@ public static class LoadRunner
 
     internal static void Validate(ScenarioDefinition scenario)
     {
-        if (!scenario.BaseUrl.IsAbsoluteUri || (scenario.BaseUrl.Scheme != Uri.UriSchemeHttp && scenario.BaseUrl.Scheme != Uri.UriSchemeHttps))
+        if (ScenarioValidation.Problem(scenario) is { } problem)
         {
-            throw new ArgumentException($"base URL must be an absolute http:// or https:// URL: {scenario.BaseUrl}");
+            throw new ArgumentException(problem);
         }
 
-        if (scenario.Endpoints.Count == 0)
+        if (scenario.Load.Model == LoadModel.Open && !(new Scheduling.ArrivalSchedule(scenario.Load).TotalArrivals >= 1))
         {
-            throw new ArgumentException("the scenario has no endpoints");
-        }
-
-        if (scenario.Endpoints.Any(e => !(e.Weight > 0)))
-        {
-            throw new ArgumentException("endpoint weights must be positive");
-        }
-
-        if (scenario.Endpoints.Select(e => e.Name).Distinct(StringComparer.Ordinal).Count() != scenario.Endpoints.Count)
-        {
-            throw new ArgumentException("endpoint names must be unique");
-        }
-
-        var load = scenario.Load;
-        if (load.Stages.Count == 0 && load.Duration is null && load.Iterations is null)
-        {
-            throw new ArgumentException("the load needs a duration, stages or an iteration count");
-        }
-
-        if (load.Model == LoadModel.Open)
-        {
-            if (load.Iterations is not null)
-            {
-                throw new ArgumentException("iterations apply to the closed model only");
-            }
-
-            if (load.Stages.Count == 0 && !(load.Rate > 0))
-            {
-                throw new ArgumentException("the open model needs a positive rate");
-            }
-
-            if (load.TotalDuration is not { } d || d <= TimeSpan.Zero)
-            {
-                throw new ArgumentException("the open model needs a duration or stages");
-            }
-
-            if (load.MaxInFlight < 1)
-            {
-                throw new ArgumentException("maxInFlight must be at least 1");
-            }
-
-            if (!(new Scheduling.ArrivalSchedule(load).TotalArrivals >= 1))
-            {
-                throw new ArgumentException("the open-model schedule has no arrivals (every rate is 0)");
-            }
-        }
-        else if (load.Stages.Count == 0 && load.Users < 1)
-        {
-            throw new ArgumentException("the closed model needs at least one user");
-        }
-
-        if (load.ThinkTimeMax < load.ThinkTimeMin || load.ThinkTimeMin < TimeSpan.Zero)
-        {
-            throw new ArgumentException("think time range is invalid");
-        }
-
-        if (load.Iterations is <= 0)
-        {
-            throw new ArgumentException("iterations must be positive");
-        }
-
-        if (scenario.RequestTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("the request timeout must be positive");
+            throw new ArgumentException("the open-model schedule has no arrivals (every rate is 0)");
         }
     }
 

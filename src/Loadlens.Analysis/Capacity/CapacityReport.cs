@@ -37,6 +37,9 @@ public sealed record CapacityReport
 
     /// <summary>Plain-language notes (why something was not computed, which steps were excluded).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
+
+    /// <summary>The sweep's SLA verdict: false when there are steps and none met the SLA and the error limit.</summary>
+    public bool SlaPassed => Steps.Count == 0 || Capacity.StepIndex is not null;
 }
 
 /// <summary>One sweep step reduced to the numbers the capacity analysis uses.</summary>

@@ -2,12 +2,13 @@ using System.CommandLine;
 using Loadlens.Cli.Infrastructure;
 using Loadlens.Core.Scenarios;
 using Loadlens.DemoApi;
+using Loadlens.Pipeline;
 
 namespace Loadlens.Cli.Commands;
 
 /// <summary>
 /// <c>loadlens demo</c>: starts the embedded demo API (ASP.NET Core + SQLite) in-process on
-/// 127.0.0.1 with a free port, runs a short mixed load test against it and writes all outputs.
+/// 127.0.0.1 with a free port, runs a short mixed load test against it through the pipeline and writes all outputs.
 /// </summary>
 internal static class DemoCommand
 {
@@ -24,14 +25,8 @@ internal static class DemoCommand
         command.SetAction(async (parse, ct) =>
         {
             var cli = context();
-            TimeSpan duration;
-            try
+            if (!SharedOptions.TryMap(cli, () => parse.GetValue(Duration) is { } d ? OptionText.Duration(d, "--duration") : TimeSpan.FromSeconds(20), out var duration))
             {
-                duration = parse.GetValue(Duration) is { } d ? Durations.Parse(d) : TimeSpan.FromSeconds(20);
-            }
-            catch (FormatException ex)
-            {
-                cli.Error.WriteLine($"error: --duration: {ex.Message}");
                 return ExitCodes.UsageError;
             }
 
@@ -44,10 +39,14 @@ internal static class DemoCommand
 
             await using var host = await DemoApiHost.StartAsync(new DemoApiOptions(), ct);
             cli.Out.WriteLine($"Demo API (ASP.NET Core + SQLite at {host.DatabasePath}) listening on {host.BaseAddress}");
-            return await RunPipeline.ExecuteAsync(
-                new RunRequest { Scenario = Scenario(host.BaseAddress, users, duration), OutputDirectory = parse.GetValue(Out), Seed = 42 },
-                cli,
-                ct);
+            var options = new RunOptions
+            {
+                Scenario = ScenarioRequest.For(Scenario(host.BaseAddress, users, duration)),
+                Runner = new() { Seed = 42, TimeProvider = cli.TimeProvider },
+                OutputDirectory = parse.GetValue(Out),
+                Hooks = [new ConsoleRunHook(cli)],
+            };
+            return ResultPrinter.Print(await LoadlensPipeline.RunAsync(options, ct), cli);
         });
         return command;
     }

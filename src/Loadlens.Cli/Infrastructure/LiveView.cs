@@ -15,6 +15,8 @@ internal sealed class LiveView : IProgress<LiveSnapshot>
     private readonly TextWriter _plain;
     private LiveSnapshot? _latest;
     private double _lastPlainAt = double.NegativeInfinity;
+    private TaskCompletionSource? _done;
+    private Task? _display;
 
     public LiveView(IAnsiConsole console, bool interactive, TextWriter plain, TimeSpan plainEvery)
     {
@@ -38,24 +40,35 @@ internal sealed class LiveView : IProgress<LiveSnapshot>
         }
     }
 
-    /// <summary>Run <paramref name="work"/> while showing live progress.</summary>
-    public async Task<T> RunAsync<T>(string title, Func<Task<T>> work)
+    /// <summary>Show the live panel (terminals only) until <see cref="StopAsync"/>.</summary>
+    public void Start(string title)
     {
-        if (!_interactive)
+        if (!_interactive || _display is not null)
         {
-            return await work();
+            return;
         }
 
-        var task = work();
-        await _console.Live(Render(title, null)).AutoClear(false).StartAsync(async ctx =>
+        _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = _done.Task;
+        _display = _console.Live(Render(title, null)).AutoClear(false).StartAsync(async ctx =>
         {
-            while (!task.IsCompleted)
+            while (!done.IsCompleted)
             {
-                await Task.WhenAny(task, Task.Delay(250));
+                await Task.WhenAny(done, Task.Delay(250));
                 ctx.UpdateTarget(Render(title, Volatile.Read(ref _latest)));
             }
         });
-        return await task;
+    }
+
+    /// <summary>Stop the live panel, leaving its last state on screen.</summary>
+    public async Task StopAsync()
+    {
+        if (_display is { } display)
+        {
+            _done!.TrySetResult();
+            _display = null;
+            await display;
+        }
     }
 
     internal static string FormatPlain(LiveSnapshot s)

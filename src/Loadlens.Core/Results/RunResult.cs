@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
 namespace Loadlens.Core.Results;
 
 /// <summary>
@@ -66,6 +69,35 @@ public sealed record RunResult
 
     /// <summary>Free-form notes (e.g. importer caveats, generator warnings).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>
+    /// Extra sections that pipeline hooks attach (server evidence, process samples, …), keyed by a stable
+    /// kebab-case name, each stored as JSON and kept by <c>result.json</c>. Null when there are none. Read and
+    /// write them with <see cref="WithSection{T}"/> and <see cref="TryGetSection{T}"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonElement>? Sections { get; init; }
+
+    /// <summary>A copy with section <paramref name="name"/> set to <paramref name="value"/> (serialized like result.json).</summary>
+    public RunResult WithSection<T>(string name, T value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var sections = Sections is null ? new Dictionary<string, JsonElement>(StringComparer.Ordinal) : new Dictionary<string, JsonElement>(Sections, StringComparer.Ordinal);
+        sections[name] = JsonSerializer.SerializeToElement(value, Serialization.RunResultJson.Options);
+        return this with { Sections = sections };
+    }
+
+    /// <summary>Section <paramref name="name"/> read as <typeparamref name="T"/>; false when absent.</summary>
+    public bool TryGetSection<T>(string name, [NotNullWhen(true)] out T? value)
+    {
+        value = default;
+        if (Sections is null || !Sections.TryGetValue(name, out var element))
+        {
+            return false;
+        }
+
+        value = element.Deserialize<T>(Serialization.RunResultJson.Options);
+        return value is not null;
+    }
 }
 
 /// <summary>Where a run's numbers came from.</summary>

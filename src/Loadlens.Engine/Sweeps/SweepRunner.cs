@@ -21,6 +21,9 @@ public sealed record SweepPlan
     /// <summary>Warm-up of each step, excluded from that step's statistics.</summary>
     public TimeSpan StepWarmup { get; init; }
 
+    /// <summary>Closed model: requests per step instead of <see cref="StepDuration"/> (null: run for the duration).</summary>
+    public long? StepIterations { get; init; }
+
     /// <summary>Called after each step; returning true stops the sweep there (e.g. the SLA failed). Null: run every level.</summary>
     public Func<RunResult, bool>? StopAfter { get; init; }
 
@@ -33,6 +36,14 @@ public sealed record SweepPlan
     /// <summary>SLA targets recorded in the sweep document (defaults to the scenario's).</summary>
     public IReadOnlyList<SlaTarget>? Sla { get; init; }
 }
+
+/// <summary>One step about to run: the plan, its index and level, and the scenario and options it runs with.</summary>
+/// <param name="Plan">The sweep.</param>
+/// <param name="Index">0-based step index.</param>
+/// <param name="Level">Users (closed) or req/s (open).</param>
+/// <param name="Scenario">The step's scenario (<see cref="SweepRunner.StepScenario"/>).</param>
+/// <param name="Options">The step's runner options.</param>
+public sealed record SweepStepRun(SweepPlan Plan, int Index, double Level, ScenarioDefinition Scenario, LoadRunnerOptions Options);
 
 /// <summary>
 /// Runs a capacity sweep: each level is a full <see cref="LoadRunner.RunAsync"/> run with its own
@@ -51,9 +62,9 @@ public static class SweepRunner
             Users = plan.Model == LoadModel.Closed ? (int)Math.Round(level) : plan.Scenario.Load.Users,
             Rate = plan.Model == LoadModel.Open ? level : 0,
             Stages = [],
-            Iterations = null,
+            Iterations = plan.StepIterations,
             WarmUp = plan.StepWarmup,
-            Duration = plan.StepWarmup + plan.StepDuration,
+            Duration = plan.StepIterations is null ? plan.StepWarmup + plan.StepDuration : null,
         };
         return plan.Scenario with { Load = load };
     }
@@ -66,9 +77,25 @@ public static class SweepRunner
     /// <param name="cancellationToken">Stops the sweep; completed steps are kept.</param>
     /// <exception cref="ArgumentException">Levels are empty, not positive, or not whole users in the closed model.</exception>
     /// <exception cref="TargetUnreachableException">The target could not be reached before the first step.</exception>
-    public static async Task<SweepResult> RunAsync(
+    public static Task<SweepResult> RunAsync(
         SweepPlan plan,
         LoadRunnerOptions? options = null,
+        Action<int, double>? onStepStarting = null,
+        Action<SweepStep>? onStepCompleted = null,
+        CancellationToken cancellationToken = default)
+        => RunAsync(plan, options, runStep: null, onStepStarting, onStepCompleted, cancellationToken);
+
+    /// <summary>Run every level in order, each through <paramref name="runStep"/> (the pipeline wraps its hooks around each step's run).</summary>
+    /// <param name="plan">What to run.</param>
+    /// <param name="options">Runner options for every step.</param>
+    /// <param name="runStep">Runs one step; null runs it with <see cref="LoadRunner.RunAsync"/>.</param>
+    /// <param name="onStepStarting">Called before each step with its index and level.</param>
+    /// <param name="onStepCompleted">Called after each completed step.</param>
+    /// <param name="cancellationToken">Stops the sweep; completed steps are kept.</param>
+    public static async Task<SweepResult> RunAsync(
+        SweepPlan plan,
+        LoadRunnerOptions? options,
+        Func<SweepStepRun, CancellationToken, Task<RunResult>>? runStep,
         Action<int, double>? onStepStarting = null,
         Action<SweepStep>? onStepCompleted = null,
         CancellationToken cancellationToken = default)
@@ -97,7 +124,10 @@ public static class SweepRunner
             RunResult result;
             try
             {
-                result = await LoadRunner.RunAsync(StepScenario(plan, level), stepOptions, cancellationToken).ConfigureAwait(false);
+                var stepRun = new SweepStepRun(plan, i, level, StepScenario(plan, level), stepOptions);
+                result = runStep is null
+                    ? await LoadRunner.RunAsync(stepRun.Scenario, stepRun.Options, cancellationToken).ConfigureAwait(false)
+                    : await runStep(stepRun, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

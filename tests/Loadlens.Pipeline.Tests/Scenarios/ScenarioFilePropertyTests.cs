@@ -2,8 +2,9 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Loadlens.Core.Scenarios;
+using Loadlens.Pipeline.Scenarios;
 
-namespace Loadlens.Core.Tests.Scenarios;
+namespace Loadlens.Pipeline.Tests.Scenarios;
 
 /// <summary>Whatever the input, the loader either succeeds or throws <see cref="InputFormatException"/>.</summary>
 public sealed class ScenarioFilePropertyTests : IDisposable

@@ -1,6 +1,9 @@
 using System.Text;
 
-namespace Loadlens.Core.Scenarios;
+using Loadlens.Core;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Pipeline.Scenarios;
 
 /// <summary>
 /// Reads a CSV file for a feeder: RFC 4180 style (comma separated, a header row, fields optionally in double quotes

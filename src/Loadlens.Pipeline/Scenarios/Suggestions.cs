@@ -1,4 +1,7 @@
-namespace Loadlens.Core.Scenarios;
+using Loadlens.Core;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Pipeline.Scenarios;
 
 /// <summary>"Did you mean" suggestions by edit distance.</summary>
 internal static class Suggestions

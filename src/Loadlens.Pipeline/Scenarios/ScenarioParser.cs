@@ -2,7 +2,10 @@ using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Loadlens.Core.Scenarios;
+using Loadlens.Core;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Pipeline.Scenarios;
 
 /// <summary>
 /// Turns a YAML representation-model tree into a validated <see cref="ScenarioDefinition"/>.
@@ -536,18 +539,9 @@ internal sealed class ScenarioParser
             (thinkMin, thinkMax) = ParseThinkTime(thinkNode);
         }
 
-        var warmUp = TimeSpan.Zero;
-        if (load.Get("warmUp") is { } warmUpNode)
-        {
-            warmUp = Duration(warmUpNode, "'warmUp'", positive: false);
-            var total = stages.Count > 0 ? TimeSpan.FromTicks(stages.Sum(s => s.Duration.Ticks)) : duration;
-            if (total is { } length && warmUp >= length)
-            {
-                throw Error(warmUpNode, $"'warmUp' ({Show(warmUp)}) must be shorter than the run ({Show(length)})");
-            }
-        }
-
-        return new LoadProfile
+        var warmUpNode = load.Get("warmUp");
+        var warmUp = warmUpNode is null ? TimeSpan.Zero : Duration(warmUpNode, "'warmUp'", positive: false);
+        var profile = new LoadProfile
         {
             Model = model,
             Users = users,
@@ -560,6 +554,15 @@ internal sealed class ScenarioParser
             ThinkTimeMax = thinkMax,
             WarmUp = warmUp,
         };
+
+        // The keys above are checked where they stand; what is left is the one consistency check every
+        // front end shares (ScenarioValidation), reported at the warm-up (its usual cause) or the 'load' mapping.
+        if (ScenarioValidation.LoadProblem(profile) is { } problem)
+        {
+            throw Error(warmUpNode ?? load.Node, $"'load': {problem}");
+        }
+
+        return profile;
     }
 
     private List<LoadStage> ParseStages(YamlNode node, LoadModel model)

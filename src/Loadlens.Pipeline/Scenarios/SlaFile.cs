@@ -1,7 +1,10 @@
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Loadlens.Core.Scenarios;
+using Loadlens.Core;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Pipeline.Scenarios;
 
 /// <summary>
 /// Loads stand-alone SLA files (<c>loadlens analyze --sla sla.yaml</c>): the same entries as a scenario's

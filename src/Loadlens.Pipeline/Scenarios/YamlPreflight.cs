@@ -1,7 +1,10 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Loadlens.Core.Scenarios;
+using Loadlens.Core;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Pipeline.Scenarios;
 
 /// <summary>
 /// A streaming pass over the YAML events before the representation model is built. It rejects input that

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Loadlens.Core.Scenarios;
+using Loadlens.Pipeline.Scenarios;
 
-namespace Loadlens.Core.Tests.Scenarios;
+namespace Loadlens.Pipeline.Tests.Scenarios;
 
 /// <summary>The examples in docs/scenario-format.md stay valid.</summary>
 public sealed partial class ScenarioDocsTests

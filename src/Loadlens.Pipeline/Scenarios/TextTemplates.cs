@@ -1,7 +1,10 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Loadlens.Core.Scenarios;
+using Loadlens.Core;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Pipeline.Scenarios;
 
 /// <summary>${ENV} substitution and {{feeder}} placeholder scanning.</summary>
 internal static partial class TextTemplates

@@ -1,6 +1,9 @@
 using YamlDotNet.RepresentationModel;
 
-namespace Loadlens.Core.Scenarios;
+using Loadlens.Core;
+using Loadlens.Core.Scenarios;
+
+namespace Loadlens.Pipeline.Scenarios;
 
 /// <summary>
 /// A YAML mapping checked against a fixed set of allowed keys. Unknown keys are rejected when the reader is created,

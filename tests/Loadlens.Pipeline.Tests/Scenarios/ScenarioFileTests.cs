@@ -1,6 +1,7 @@
 using Loadlens.Core.Scenarios;
+using Loadlens.Pipeline.Scenarios;
 
-namespace Loadlens.Core.Tests.Scenarios;
+namespace Loadlens.Pipeline.Tests.Scenarios;
 
 public sealed class ScenarioFileTests
 {

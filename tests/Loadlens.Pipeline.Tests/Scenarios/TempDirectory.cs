@@ -1,4 +1,4 @@
-namespace Loadlens.Core.Tests.Scenarios;
+namespace Loadlens.Pipeline.Tests.Scenarios;
 
 /// <summary>A temporary folder for scenario and CSV files, deleted on dispose.</summary>
 internal sealed class TempDirectory : IDisposable

@@ -1,6 +1,7 @@
 using Loadlens.Core.Scenarios;
+using Loadlens.Pipeline.Scenarios;
 
-namespace Loadlens.Core.Tests.Scenarios;
+namespace Loadlens.Pipeline.Tests.Scenarios;
 
 /// <summary>Every validation error names the file and the 1-based line and column of the offending node.</summary>
 public sealed class ScenarioFileErrorTests

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using Loadlens.Cli.Infrastructure;
+using Loadlens.Core;
+using Loadlens.Engine;
+using Loadlens.Pipeline;
+
+namespace Loadlens.Cli.Commands;
+
+/// <summary>
+/// The request, transport and output options that <c>run</c> and <c>sweep</c> share, defined once, and their
+/// mapping to the pipeline's <see cref="ScenarioRequest"/> and <see cref="LoadRunnerOptions"/>.
+/// </summary>
+internal sealed class SharedOptions
+{
+    public Argument<string> Target { get; } = new("target") { Description = "A URL (quick mode) or a scenario file (.yaml/.yml)" };
+
+    public Option<string?> Think { get; } = new("--think") { Description = "Think time between a user's requests: 1s, or a uniform range 0.5s-2s" };
+
+    public Option<string[]> Headers { get; } = new("--header", "-H") { Description = "Request header 'Name: value' (repeatable)", AllowMultipleArgumentsPerToken = false };
+
+    public Option<string?> Method { get; } = new("--method", "-X") { Description = "HTTP method (quick mode), default GET" };
+
+    public Option<string?> Body { get; } = new("--body") { Description = "Request body (quick mode); @file reads a file" };
+
+    public Option<string?> ExpectStatus { get; } = new("--expect-status") { Description = "Statuses that count as success, e.g. 200,201 (default: any 1xx-3xx)" };
+
+    public Option<string?> ExpectBody { get; } = new("--expect-body") { Description = "Text the response body must contain" };
+
+    public Option<string?> Timeout { get; } = new("--timeout") { Description = "Per-request timeout, default 30s" };
+
+    public Option<bool> Http2 { get; } = new("--http2") { Description = "Use HTTP/2 (prior knowledge on http://, ALPN on https://)" };
+
+    public Option<int?> MaxInFlight { get; } = new("--max-in-flight") { Description = "Open model: cap on concurrent requests; arrivals beyond it are dropped and counted (default 1000)" };
+
+    public Option<string?> Name { get; } = new("--name") { Description = "Run name (output folder and reports)" };
+
+    public Option<int?> Seed { get; } = new("--seed") { Description = "Random seed for the request mix, think time and random feeders" };
+
+    public Option<bool> AllowRemote { get; } = new("--allow-remote") { Description = "Allow targets that are not loopback addresses" };
+
+    public Option<bool> Insecure { get; } = new("--insecure", "-k") { Description = "Accept any TLS server certificate (self-signed test servers)" };
+
+    public Option<string?> Transport { get; } = new Option<string?>("--transport")
+    {
+        Description = "How requests are sent: auto (epoll for closed-model plain http:// on Linux, lean HTTP/1.1 otherwise, SocketsHttpHandler for HTTP/2), epoll, lean, sockets",
+    }.AcceptOnlyFromAmong("auto", "epoll", "lean", "sockets");
+
+    public Option<int?> EventLoops { get; } = new("--event-loops") { Description = "epoll transport: number of event-loop threads (default: one per usable core, at most one per user)" };
+
+    /// <summary>Add the argument and every shared option to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Add(Target);
+        foreach (var option in new Option[] { Think, Headers, Method, Body, ExpectStatus, ExpectBody, Timeout, Http2, MaxInFlight, Name, Seed, AllowRemote, Insecure, Transport, EventLoops })
+        {
+            command.Add(option);
+        }
+    }
+
+    /// <summary>The scenario request: the target, quick-mode request settings and <paramref name="load"/> with the shared overrides.</summary>
+    public ScenarioRequest Request(ParseResult parse, ScenarioOverrides load) => new()
+    {
+        Target = parse.GetValue(Target),
+        Method = parse.GetValue(Method),
+        Body = parse.GetValue(Body),
+        Headers = OptionText.Headers(parse.GetValue(Headers), "--header"),
+        Overrides = load with
+        {
+            Think = parse.GetValue(Think) is { } think ? OptionText.Think(think, "--think") : null,
+            MaxInFlight = parse.GetValue(MaxInFlight),
+            Timeout = parse.GetValue(Timeout) is { } t ? OptionText.Duration(t, "--timeout") : null,
+            Http2 = parse.GetValue(Http2),
+            ExpectStatus = parse.GetValue(ExpectStatus) is { } s ? OptionText.Statuses(s, "--expect-status") : null,
+            ExpectBody = parse.GetValue(ExpectBody),
+            Name = parse.GetValue(Name),
+        },
+    };
+
+    /// <summary>The runner options: transport, loopback policy, TLS, seed, clock.</summary>
+    public LoadRunnerOptions Runner(ParseResult parse, CliContext cli)
+    {
+        if (parse.GetValue(EventLoops) is < 1)
+        {
+            throw new InputFormatException("--event-loops must be at least 1");
+        }
+
+        return new LoadRunnerOptions
+        {
+            AllowNonLoopbackTargets = parse.GetValue(AllowRemote),
+            AcceptAnyServerCertificate = parse.GetValue(Insecure),
+            Seed = parse.GetValue(Seed),
+            TimeProvider = cli.TimeProvider,
+            Transport = parse.GetValue(Transport) switch
+            {
+                "epoll" => TransportKind.Epoll,
+                "lean" => TransportKind.Lean,
+                "sockets" => TransportKind.Sockets,
+                _ => TransportKind.Auto,
+            },
+            EventLoops = parse.GetValue(EventLoops),
+        };
+    }
+
+    /// <summary>Run <paramref name="map"/> and turn bad arguments into exit code 2 with a one-line error.</summary>
+    public static bool TryMap<T>(CliContext cli, Func<T> map, out T value)
+    {
+        try
+        {
+            value = map();
+            return true;
+        }
+        catch (InputFormatException ex)
+        {
+            cli.Error.WriteLine($"error: {ex.Message}");
+            value = default!;
+            return false;
+        }
+    }
+}
