@@ -4,6 +4,7 @@ using FsCheck.Xunit;
 using Loadlens.Core;
 using Loadlens.Core.Results;
 using Loadlens.Core.Scenarios;
+using Loadlens.Pipeline.Scenarios;
 using Loadlens.Reporting.Json;
 using Loadlens.Reporting.Markdown;
 using static Loadlens.Analysis.Tests.Synthetic;

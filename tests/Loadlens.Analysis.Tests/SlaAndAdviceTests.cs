@@ -4,6 +4,7 @@ using Loadlens.Analysis.Sla;
 using Loadlens.Core;
 using Loadlens.Core.Findings;
 using Loadlens.Core.Scenarios;
+using Loadlens.Pipeline.Scenarios;
 using static Loadlens.Analysis.Tests.Synthetic;
 
 namespace Loadlens.Analysis.Tests;

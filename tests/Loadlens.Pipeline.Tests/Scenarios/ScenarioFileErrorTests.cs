@@ -1,3 +1,4 @@
+using Loadlens.Core;
 using Loadlens.Core.Scenarios;
 using Loadlens.Pipeline.Scenarios;
 

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Loadlens.Core;
 using Loadlens.Core.Scenarios;
 using Loadlens.Pipeline.Scenarios;
 
