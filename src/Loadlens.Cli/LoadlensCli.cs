@@ -33,7 +33,7 @@ internal static class LoadlensCli
         using var shutdown = new ShutdownSignal(cli.Error);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, shutdown.Token);
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = cli.Out, Error = cli.Error }, shutdown.Token);
         }
         catch (Loadlens.Core.InputFormatException ex)
         {
