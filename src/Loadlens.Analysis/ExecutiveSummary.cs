@@ -16,7 +16,7 @@ internal static class ExecutiveSummary
         var endpoints = run.Endpoints.Count(e => !e.IsAggregate);
         sentences.Add(
             $"{Capital(run.Source.Tool)} sent {total.Requests:N0} requests to {endpoints} endpoint{(endpoints == 1 ? string.Empty : "s")} over {Num(run.MeasuredSeconds, "0.#")} s "
-            + $"({Rate(total.RequestsPerSecond > 0 ? total.RequestsPerSecond : run.MeasuredSeconds > 0 ? total.Requests / run.MeasuredSeconds : 0)}, mean {Ms(total.Latency.Mean)}, p99 {Ms(total.Latency.P99)}, {Percent(total.FailureRate)} failed).");
+            + $"({Rate(run.RateOf(total))}, mean {Ms(total.Latency.Mean)}, p99 {Ms(total.Latency.P99)}, {Percent(total.FailureRate)} failed).");
 
         var critical = findings.Count(f => f.Severity == FindingSeverity.Critical);
         var warnings = findings.Count(f => f.Severity == FindingSeverity.Warning);

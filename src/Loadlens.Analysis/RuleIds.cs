@@ -1,6 +1,10 @@
 namespace Loadlens.Analysis;
 
-/// <summary>The stable rule ids a finding can carry (see docs/analysis.md).</summary>
+/// <summary>
+/// The stable rule ids a finding can carry (see docs/analysis.md and docs/sweep.md): the single-run rules of
+/// <see cref="Analyzer"/> and the capacity rules of <see cref="Capacity.CapacityAnalyzer"/>. Two ids are shared:
+/// <see cref="GeneratorSaturation"/> and <see cref="SerializedResource"/> mean the same diagnosis in both.
+/// </summary>
 public static class RuleIds
 {
     /// <summary>p99 above the tail-latency thresholds.</summary>
@@ -12,7 +16,10 @@ public static class RuleIds
     /// <summary>Max far above p99, or a very wide p99/p50 ratio.</summary>
     public const string HighVariance = "high-variance";
 
-    /// <summary>Throughput flat while latency is far above the work time: requests queue behind one resource.</summary>
+    /// <summary>
+    /// Throughput flat while latency is far above the work time: requests queue behind one resource. In a run:
+    /// one endpoint's queue (Little's law); in a sweep: a plateau whose latency grows by 1/X per user with c ≈ 1.
+    /// </summary>
     public const string SerializedResource = "serialized-resource";
 
     /// <summary>HTTP 429 responses.</summary>
@@ -30,13 +37,34 @@ public static class RuleIds
     /// <summary>Refused/reset connections, timeouts, DNS/TLS/protocol errors.</summary>
     public const string ConnectionErrors = "connection-errors";
 
-    /// <summary>The load generator could not keep the intended load; results are suspect.</summary>
+    /// <summary>
+    /// The load generator could not keep the intended load; results are suspect. In a sweep: the steps it could
+    /// not drive as configured (Little's ratio, dispatched or late arrivals, self-reported saturation).
+    /// </summary>
     public const string GeneratorSaturation = "generator-saturation";
 
-    /// <summary>All rule ids, in report order.</summary>
+    /// <summary>Sweep: throughput stops growing with load (a pool of c, CPU, or an unknown c) without being one serialized resource.</summary>
+    public const string ThroughputPlateau = "throughput-plateau";
+
+    /// <summary>Sweep: errors jump above 1 % at one level while goodput stops growing: a connection or worker pool runs out.</summary>
+    public const string PoolExhaustion = "pool-exhaustion";
+
+    /// <summary>Sweep: the USL coherency cost κ is significant and throughput falls past its peak as load grows.</summary>
+    public const string RetrogradeThroughput = "retrograde-throughput";
+
+    /// <summary>Sweep: the USL contention σ keeps scaling efficiency below 80 % at the top level (no plateau or pool finding).</summary>
+    public const string Contention = "contention";
+
+    /// <summary>The single-run rule ids, in report order (the order <see cref="Analyzer"/> sorts findings by).</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         GeneratorSaturation, ErrorRate, ConnectionErrors, RateLimited, SerializedResource, TailLatency,
         LatencyDegradation, PeriodicStall, HighVariance, ColdStart,
+    ];
+
+    /// <summary>The capacity (sweep) rule ids, in report order (the order <see cref="Capacity.CapacityAnalyzer"/> sorts findings by).</summary>
+    public static IReadOnlyList<string> Capacity { get; } =
+    [
+        GeneratorSaturation, SerializedResource, ThroughputPlateau, PoolExhaustion, RetrogradeThroughput, Contention,
     ];
 }

@@ -36,18 +36,6 @@ internal sealed class RunView
     /// <summary>Measured intervals at the peak load (closed model) or with traffic (otherwise).</summary>
     public IReadOnlyList<TimeSeriesInterval> Steady { get; }
 
-    /// <summary>Throughput of an endpoint over the measured period (req/s).</summary>
-    public double Rate(EndpointResult endpoint)
-    {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        if (endpoint.RequestsPerSecond > 0)
-        {
-            return endpoint.RequestsPerSecond;
-        }
-
-        return Run.MeasuredSeconds > 0 ? endpoint.Requests / Run.MeasuredSeconds : 0;
-    }
-
     /// <summary>The endpoint's figures in each of <paramref name="intervals"/> (skipping intervals where it is absent).</summary>
     public static IEnumerable<(TimeSeriesInterval Interval, IntervalEndpoint Figures)> Series(IEnumerable<TimeSeriesInterval> intervals, string endpoint)
     {

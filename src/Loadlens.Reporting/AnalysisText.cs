@@ -29,7 +29,11 @@ public static class AnalysisText
         _ => "Long-term",
     };
 
-    /// <summary>An evidence value with its unit, for prose and tables ("16.62 ms", "3.153 %", "8.668").</summary>
+    /// <summary>
+    /// An evidence value with its unit and, when it was compared with one, its threshold — the one rendering of
+    /// evidence in every human-readable output (run and sweep, console and Markdown):
+    /// "16.619 ms", "3.153 % (threshold 1 %)", "8.668", "2.5 ms/user (threshold 2.4 ms/user)", "1.234e-5".
+    /// </summary>
     public static string Evidence(Evidence evidence)
     {
         ArgumentNullException.ThrowIfNull(evidence);
@@ -38,10 +42,20 @@ public static class AnalysisText
         return value + Unit(evidence.Unit) + threshold;
     }
 
-    /// <summary>A number with 3 decimals at or above 1 and up to 4 below ("16.619", "0.0158", "0").</summary>
+    /// <summary>
+    /// A number with 3 decimals at or above 1 and up to 4 below ("16.619", "0.0158", "0"); below 0.001 in
+    /// scientific notation with 4 significant digits, so tiny ratios such as a USL κ stay readable ("1.234e-5");
+    /// "n/a" when it is not a number and "∞"/"-∞" when infinite.
+    /// </summary>
     public static string Number(double value)
     {
-        var text = value.ToString(Math.Abs(value) >= 1 ? "0.###" : "0.####", System.Globalization.CultureInfo.InvariantCulture);
+        if (!double.IsFinite(value))
+        {
+            return double.IsNaN(value) ? "n/a" : value > 0 ? "∞" : "-∞";
+        }
+
+        var format = Math.Abs(value) >= 1 ? "0.###" : value != 0 && Math.Abs(value) < 0.001 ? "0.###e0" : "0.####";
+        var text = value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
         return text == "-0" ? "0" : text;
     }
 

@@ -1,4 +1,5 @@
 using Loadlens.Core.Results;
+using Loadlens.Core.Statistics;
 
 namespace Loadlens.Reporting;
 
@@ -62,7 +63,7 @@ internal static class EndpointRows
             P95: L(latency.P95),
             P99: L(latency.P99),
             Max: L(latency.Max),
-            RequestsPerSecond: ReportFormat.Rate(ReportFormat.PerSecond(e.Requests, measuredSeconds)),
+            RequestsPerSecond: ReportFormat.Rate(RequestRates.PerSecond(e.Requests, measuredSeconds)),
             IsAggregate: isAggregate,
             HasFailures: e.Failures > 0);
     }

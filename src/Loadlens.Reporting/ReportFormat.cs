@@ -53,9 +53,6 @@ internal static class ReportFormat
         return value.ToString("F2", Invariant);
     }
 
-    /// <summary>Requests per second over the measured period (0 when nothing was measured).</summary>
-    public static double PerSecond(long count, double seconds) => seconds > 0 ? count / seconds : 0;
-
     /// <summary>Start time as ISO-8601 UTC with fractional seconds only when present.</summary>
     public static string IsoUtc(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", Invariant);

@@ -6,7 +6,8 @@ namespace Loadlens.Importers.Tests;
 
 /// <summary>
 /// The whole imported RunResult of each golden input against a committed snapshot
-/// (<c>Fixtures/expected/*.json</c>; <c>LOADLENS_UPDATE_GOLDEN=1</c> rewrites them for review).
+/// (<c>Fixtures/expected/*.json</c> in the source folder, found from this file's path; <c>LOADLENS_UPDATE_GOLDEN=1</c>
+/// rewrites them there for review, and the comparison reads the same files).
 /// Histograms are checked by decoding (their bytes depend on the runtime's zlib), then left out.
 /// </summary>
 public sealed class GoldenSnapshotTests
@@ -31,15 +32,18 @@ public sealed class GoldenSnapshotTests
             LatencyHistograms.Decode(e.Histogram!).TotalCount.ShouldBe(e.Requests);
         }
 
+        // Update mode and comparison use the same file: the committed one in the source folder, not the copy in bin
+        // (which would still hold the old snapshot right after an update).
         var json = RunResultJson.Serialize(Normalize(run)).ReplaceLineEndings("\n");
+        var expected = Path.Combine(SourceDir(), "Fixtures", "expected", snapshot + ".json");
         if (Environment.GetEnvironmentVariable("LOADLENS_UPDATE_GOLDEN") == "1")
         {
-            var dir = Path.Combine(SourceDir(), "Fixtures", "expected");
-            Directory.CreateDirectory(dir);
-            await File.WriteAllTextAsync(Path.Combine(dir, snapshot + ".json"), json);
+            Directory.CreateDirectory(Path.GetDirectoryName(expected)!);
+            await File.WriteAllTextAsync(expected, json);
         }
 
-        json.ShouldBe(await File.ReadAllTextAsync(Fixture.File("expected", snapshot + ".json")));
+        File.Exists(expected).ShouldBeTrue($"snapshot {expected} is missing; run with LOADLENS_UPDATE_GOLDEN=1 to create it");
+        json.ShouldBe(await File.ReadAllTextAsync(expected));
     }
 
     private static RunResult Normalize(RunResult run) => run with

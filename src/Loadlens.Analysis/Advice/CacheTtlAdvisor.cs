@@ -47,7 +47,7 @@ public static class CacheTtlAdvisor
                 continue;
             }
 
-            var x = view.Rate(e);
+            var x = view.Run.RateOf(e);
             var r = e.Latency.Mean > 0 ? e.Latency.Mean : e.Latency.P50;
             string? why = null;
             if (IsOperational(e.Name))

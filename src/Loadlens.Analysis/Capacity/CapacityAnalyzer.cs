@@ -1,4 +1,5 @@
 using System.Globalization;
+using Loadlens.Analysis.Advice;
 using Loadlens.Core.Findings;
 using Loadlens.Core.Results;
 using Loadlens.Core.Scenarios;
@@ -115,6 +116,7 @@ public static class CapacityAnalyzer
             UslFindings(usl, usable, plateau, closed, findings);
         }
 
+        var ordered = Ordered(findings);
         return new CapacityReport
         {
             Model = closed ? "closed" : "open",
@@ -126,19 +128,37 @@ public static class CapacityAnalyzer
             LatencyDoubledAt = doubled,
             Capacity = capacity,
             Plateau = plateau,
-            Findings = findings.OrderByDescending(f => f.Severity).ToList(),
+            Findings = ordered,
+            Recommendations = RecommendationBuilder.Build(ordered),
             Notes = notes,
         };
+    }
+
+    /// <summary>Most severe first, then in <see cref="RuleIds.Capacity"/> order (stable: emission order within a rule).</summary>
+    private static List<Finding> Ordered(List<Finding> findings)
+        => findings.OrderByDescending(f => f.Severity).ThenBy(f => IndexOf(RuleIds.Capacity, f.RuleId)).ToList();
+
+    private static int IndexOf(IReadOnlyList<string> ids, string id)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (ids[i] == id)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
     }
 
     private static StepFigures Figures(SweepStep step, SweepResult sweep, bool closed)
     {
         var r = step.Result;
         var total = r.Total;
-        var x = total.RequestsPerSecond;
+        var x = r.RateOf(total);
         var goodput = x * (1 - total.FailureRate);
         var think = closed ? (r.Settings.ThinkTimeMinMs + r.Settings.ThinkTimeMaxMs) / 2 : 0;
-        var little = x * (total.Latency.Mean + think) / 1000;
+        var little = LittlesLaw.Concurrency(x, total.Latency.Mean, think);
         double? ratio = closed && step.Level > 0 ? little / step.Level : null;
         string? reason = null;
         if (r.Generator is { Saturated: true } g)
@@ -234,7 +254,7 @@ public static class CapacityAnalyzer
         }
 
         findings.Add(new Finding(
-            "generator-saturation",
+            RuleIds.GeneratorSaturation,
             FindingSeverity.Warning,
             null,
             string.Create(CultureInfo.InvariantCulture, $"The load generator could not drive {limited.Count} step(s) as configured, from {first.Level:0.##} {(closed ? "users" : "req/s")}: {first.GeneratorReason}"),
@@ -383,7 +403,7 @@ public static class CapacityAnalyzer
         if (serialized)
         {
             return new Finding(
-                "serialized-resource",
+                RuleIds.SerializedResource,
                 FindingSeverity.Warning,
                 null,
                 string.Create(CultureInfo.InvariantCulture, $"Throughput is capped at {plateau.Ceiling:0.#} req/s by one serialized resource holding each request ≈ {plateau.ServiceTimeMs:0.##} ms"),
@@ -418,7 +438,7 @@ public static class CapacityAnalyzer
         }
 
         return new Finding(
-            "throughput-plateau",
+            RuleIds.ThroughputPlateau,
             FindingSeverity.Warning,
             null,
             string.Create(CultureInfo.InvariantCulture, $"Throughput plateaus at {plateau.Ceiling:0.#} req/s from {from.Level:0.##} {unit}"),
@@ -461,7 +481,7 @@ public static class CapacityAnalyzer
                 new("estimated pool size", Math.Round(pool), "count"),
             };
             findings.Add(new Finding(
-                "pool-exhaustion",
+                RuleIds.PoolExhaustion,
                 FindingSeverity.Critical,
                 null,
                 string.Create(CultureInfo.InvariantCulture, $"Errors start abruptly between {prev.Level:0.##} and {onset.Level:0.##} users while throughput stops growing at {ceiling:0.#} req/s: a pool of ≈ {Math.Round(pool):0} is exhausted"),
@@ -483,7 +503,7 @@ public static class CapacityAnalyzer
             {
                 var peak = usable[peakIndex];
                 findings.Add(new Finding(
-                    "retrograde-throughput",
+                    RuleIds.RetrogradeThroughput,
                     FindingSeverity.Warning,
                     null,
                     string.Create(CultureInfo.InvariantCulture, $"Throughput falls as load grows: peak {peak.Goodput:0.#} req/s at {peak.Level:0.##} {unit}, {last.Goodput:0.#} req/s at {last.Level:0.##}"),
@@ -500,7 +520,7 @@ public static class CapacityAnalyzer
             }
         }
 
-        if (plateau is not null || findings.Any(f => f.RuleId == "pool-exhaustion") || !(usl.Sigma > 0.01))
+        if (plateau is not null || findings.Any(f => f.RuleId == RuleIds.PoolExhaustion) || !(usl.Sigma > 0.01))
         {
             return;
         }
@@ -514,7 +534,7 @@ public static class CapacityAnalyzer
 
         var ceiling = usl.Sigma > 0 ? usl.Lambda / usl.Sigma : double.PositiveInfinity;
         findings.Add(new Finding(
-            "contention",
+            RuleIds.Contention,
             efficiency < 0.5 ? FindingSeverity.Warning : FindingSeverity.Info,
             null,
             string.Create(CultureInfo.InvariantCulture, $"Contention limits scaling: σ = {usl.Sigma:0.###}, {efficiency:P0} efficiency at {maxN:0.##} {(closed ? "users" : "req/s")}, ceiling ≈ {ceiling:0.#} req/s"),

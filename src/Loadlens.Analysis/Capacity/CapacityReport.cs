@@ -1,3 +1,4 @@
+using Loadlens.Analysis.Advice;
 using Loadlens.Core.Findings;
 
 namespace Loadlens.Analysis.Capacity;
@@ -32,13 +33,20 @@ public sealed record CapacityReport
     /// <summary>Throughput plateau (saturation) analysis, when the throughput flattens.</summary>
     public Plateau? Plateau { get; init; }
 
-    /// <summary>Findings, most severe first.</summary>
+    /// <summary>Findings, most severe first, then in <see cref="RuleIds.Capacity"/> order.</summary>
     public required IReadOnlyList<Finding> Findings { get; init; }
+
+    /// <summary>The findings' recommendations by tier, each tied to its findings (as in <see cref="AnalysisReport.Recommendations"/>).</summary>
+    public IReadOnlyList<RecommendationItem> Recommendations { get; init; } = [];
 
     /// <summary>Plain-language notes (why something was not computed, which steps were excluded).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
 
-    /// <summary>The sweep's SLA verdict: false when there are steps and none met the SLA and the error limit.</summary>
+    /// <summary>
+    /// The sweep's verdict, as <c>loadlens sweep</c> and <c>loadlens analyze sweep.json</c> decide it: false when
+    /// there are steps and none of them met the SLA and the error limit; true otherwise (including a sweep without
+    /// any step, where there is nothing to fail).
+    /// </summary>
     public bool SlaPassed => Steps.Count == 0 || Capacity.StepIndex is not null;
 }
 

@@ -1,5 +1,6 @@
 using Loadlens.Analysis.Statistics;
 using Loadlens.Core.Findings;
+using Loadlens.Core.Statistics;
 using static Loadlens.Analysis.Rules.RuleText;
 
 namespace Loadlens.Analysis.Rules;
@@ -82,8 +83,8 @@ internal sealed class GeneratorSaturationRule : IRule
                     continue;
                 }
 
-                var x = i.Total.Requests / i.DurationSeconds;
-                var nEff = x * (i.Total.Latency.Mean + thinkMs) / 1000;
+                var x = RequestRates.PerSecond(i.Total.Requests, i.DurationSeconds);
+                var nEff = LittlesLaw.Concurrency(x, i.Total.Latency.Mean, thinkMs);
                 ratios.Add(nEff / i.ActiveUsers);
                 users.Add(i.ActiveUsers);
             }

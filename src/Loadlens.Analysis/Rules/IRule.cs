@@ -1,4 +1,5 @@
 using Loadlens.Core.Findings;
+using Loadlens.Core.Statistics;
 
 namespace Loadlens.Analysis.Rules;
 
@@ -21,22 +22,11 @@ internal static class RuleText
     public static Evidence Ev(string name, double value, string unit, double? threshold = null)
         => new(name, Round(value), unit, threshold is { } t ? Round(t) : null);
 
-    /// <summary>Round to 3 decimals (values &gt;= 1) or 4 significant digits (smaller values).</summary>
-    public static double Round(double value)
-    {
-        if (double.IsNaN(value) || double.IsInfinity(value))
-        {
-            return 0;
-        }
-
-        if (Math.Abs(value) >= 1 || value == 0)
-        {
-            return Math.Round(value, 3, MidpointRounding.AwayFromZero);
-        }
-
-        var digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 15);
-        return Math.Round(value, digits, MidpointRounding.AwayFromZero);
-    }
+    /// <summary>
+    /// <see cref="Numbers.Round"/> (3 decimals at or above 1, 4 significant digits below), with NaN and ±∞ as 0:
+    /// a run's evidence and SLA figures are always finite numbers.
+    /// </summary>
+    public static double Round(double value) => double.IsFinite(value) ? Numbers.Round(value) : 0;
 
     /// <summary>Milliseconds for prose: "144 ms", "8.5 ms", "0.58 ms".</summary>
     public static string Ms(double ms) => ms.ToString(ms >= 100 ? "0" : ms >= 10 ? "0.#" : "0.##", Invariant) + " ms";

@@ -1,4 +1,5 @@
 using Loadlens.Core.Findings;
+using Loadlens.Core.Statistics;
 using static Loadlens.Analysis.Rules.RuleText;
 
 namespace Loadlens.Analysis.Rules;
@@ -32,8 +33,8 @@ internal sealed class RateLimitedRule : IRule
                 .ToList();
             var accepted = perInterval.Count >= 3
                 ? Statistics.Robust.Median(perInterval)
-                : view.Run.MeasuredSeconds > 0 ? (e.Requests - limited - otherFailures) / view.Run.MeasuredSeconds : 0;
-            var offered = view.Rate(e);
+                : RequestRates.PerSecond(e.Requests - limited - otherFailures, view.Run.MeasuredSeconds);
+            var offered = view.Run.RateOf(e);
             var warning = share > WarningShare;
             yield return new Finding(
                 Id,

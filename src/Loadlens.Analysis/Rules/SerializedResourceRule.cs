@@ -49,10 +49,10 @@ internal sealed class SerializedResourceRule : IRule
                 continue;
             }
 
-            var x = view.Rate(e);
+            var x = view.Run.RateOf(e);
             var r = e.Latency.Mean;
             var w = e.Latency.Min;
-            var inFlight = x * r / 1000;
+            var inFlight = LittlesLaw.Concurrency(x, r);
             var queueFactor = r / w;
             var utilization = x * w / 1000;
             if (inFlight < MinInFlight || utilization < MinUtilization)

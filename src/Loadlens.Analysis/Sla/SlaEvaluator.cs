@@ -54,7 +54,7 @@ public static class SlaEvaluator
 
                 if (target.MinThroughput is { } minRate)
                 {
-                    var rate = e.RequestsPerSecond > 0 ? e.RequestsPerSecond : run.MeasuredSeconds > 0 ? e.Requests / run.MeasuredSeconds : 0;
+                    var rate = run.RateOf(e);
                     checks.Add(new SlaCheck(target.Endpoint, e.Name, "minThroughput", Rules.RuleText.Round(minRate), Rules.RuleText.Round(rate), "req/s", rate >= minRate));
                 }
             }
@@ -73,44 +73,7 @@ public static class SlaEvaluator
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(endpoint);
-        return Wildcard(pattern, endpoint.Name)
-            || (endpoint.Method.Length > 0 && Wildcard(pattern, endpoint.Method + " " + endpoint.Name));
-    }
-
-    /// <summary>Glob match where <c>*</c> is any run of characters (ordinal, whole string).</summary>
-    public static bool Wildcard(string pattern, string text)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        ArgumentNullException.ThrowIfNull(text);
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && pattern[p] != '*' && pattern[p] == text[t])
-            {
-                p++;
-                t++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                mark = t;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++mark;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
+        return Core.Text.Wildcard.IsMatch(pattern, endpoint.Name)
+            || (endpoint.Method.Length > 0 && Core.Text.Wildcard.IsMatch(pattern, endpoint.Method + " " + endpoint.Name));
     }
 }

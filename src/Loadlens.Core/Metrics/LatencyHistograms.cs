@@ -102,17 +102,40 @@ public static class LatencyHistograms
         return inflated.ToArray();
     }
 
-    /// <summary>Merge histograms into a new standard histogram.</summary>
+    /// <summary>Merge histograms into a new standard histogram (widened when one of them tracks higher values).</summary>
     public static LongHistogram Merge(IEnumerable<HistogramBase> histograms)
     {
         ArgumentNullException.ThrowIfNull(histograms);
         var merged = Create();
         foreach (var h in histograms)
         {
-            merged.Add(h);
+            merged = MergeInto(merged, h);
         }
 
         return merged;
+    }
+
+    /// <summary>
+    /// Add <paramref name="source"/> to <paramref name="target"/> (a new standard histogram when null) and return it;
+    /// when <paramref name="source"/> tracks higher values than the target (which <c>HistogramBase.Add</c> rejects),
+    /// returns a wider copy instead. For running merges without re-merging everything seen so far.
+    /// </summary>
+    public static LongHistogram MergeInto(LongHistogram? target, HistogramBase source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (target is null || source.HighestTrackableValue > target.HighestTrackableValue)
+        {
+            var wider = new LongHistogram(LowestMicros, Math.Max(HighestMicros, source.HighestTrackableValue), SignificantDigits);
+            if (target is not null)
+            {
+                wider.Add(target);
+            }
+
+            target = wider;
+        }
+
+        target.Add(source);
+        return target;
     }
 
     /// <summary>Statistics (ms) of a histogram recorded in microseconds.</summary>

@@ -98,6 +98,13 @@ public sealed record RunResult
         value = element.Deserialize<T>(Serialization.RunResultJson.Options);
         return value is not null;
     }
+
+    /// <summary>
+    /// Throughput of <paramref name="endpoint"/> (one of <see cref="Endpoints"/> or <see cref="Total"/>) in req/s:
+    /// its recorded rate, falling back to its requests over <see cref="MeasuredSeconds"/>
+    /// (<see cref="Statistics.RequestRates.Of"/>).
+    /// </summary>
+    public double RateOf(EndpointResult endpoint) => Statistics.RequestRates.Of(endpoint, MeasuredSeconds);
 }
 
 /// <summary>Where a run's numbers came from.</summary>

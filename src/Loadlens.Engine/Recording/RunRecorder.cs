@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HdrHistogram;
 using Loadlens.Core.Metrics;
 using Loadlens.Core.Results;
+using Loadlens.Core.Statistics;
 
 namespace Loadlens.Engine.Recording;
 
@@ -206,7 +207,7 @@ internal sealed class RunRecorder : IDisposable
                 Requests = h.TotalCount,
                 Failures = _totalFailures[i],
                 Latency = LatencyHistograms.ToStats(h),
-                RequestsPerSecond = Rate(h.TotalCount, measuredSeconds),
+                RequestsPerSecond = RequestRates.Stored(h.TotalCount, measuredSeconds),
                 BytesSent = _totalBytesSent[i],
                 BytesReceived = _totalBytesReceived[i],
                 StatusCodes = status,
@@ -222,7 +223,7 @@ internal sealed class RunRecorder : IDisposable
             Requests = all.TotalCount,
             Failures = allFailures,
             Latency = LatencyHistograms.ToStats(all),
-            RequestsPerSecond = Rate(all.TotalCount, measuredSeconds),
+            RequestsPerSecond = RequestRates.Stored(all.TotalCount, measuredSeconds),
             BytesSent = allSent,
             BytesReceived = allReceived,
             StatusCodes = new SortedDictionary<string, long>(allStatus, StringComparer.Ordinal),
@@ -248,8 +249,6 @@ internal sealed class RunRecorder : IDisposable
     }
 
     public void Dispose() => _local.Dispose();
-
-    private static double Rate(long count, double seconds) => seconds <= 0 ? 0 : Math.Round(count / seconds, 6);
 
     private void Fold(RecordingBuffer buffer, bool warmup)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Loadlens.Core.Results;
 using Loadlens.Core.Scenarios;
+using Loadlens.Core.Statistics;
 using Loadlens.Engine.Feeders;
 using Loadlens.Engine.Http;
 using Loadlens.Engine.Recording;
@@ -252,7 +253,7 @@ internal sealed class LoadRun : IDisposable
                 ElapsedSeconds = elapsed,
                 PlannedSeconds = planned?.TotalSeconds,
                 Warmup = warmup,
-                RequestsPerSecond = interval.DurationSeconds > 0 ? interval.Total.Requests / interval.DurationSeconds : 0,
+                RequestsPerSecond = RequestRates.PerSecond(interval.Total.Requests, interval.DurationSeconds),
                 P50Ms = interval.Total.Latency.P50,
                 P95Ms = interval.Total.Latency.P95,
                 P99Ms = interval.Total.Latency.P99,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Loadlens.Core.Metrics;
 using Loadlens.Core.Results;
+using Loadlens.Core.Statistics;
 
 namespace Loadlens.Importers.Common;
 
@@ -309,7 +310,7 @@ internal sealed class SampleAggregator
                 Requests = e.Requests,
                 Failures = e.Failures,
                 Latency = Stats(e.Histogram, e.Requests, e.Sum, e.Min, e.Max),
-                RequestsPerSecond = Math.Round(e.Requests / duration, 6),
+                RequestsPerSecond = RequestRates.Stored(e.Requests, duration),
                 BytesSent = e.BytesSent,
                 BytesReceived = e.BytesReceived,
                 StatusCodes = status,
@@ -325,7 +326,7 @@ internal sealed class SampleAggregator
             Requests = Samples,
             Failures = _endpoints.Sum(e => e.Failures),
             Latency = Stats(all, Samples, sum, min, max),
-            RequestsPerSecond = Math.Round(Samples / duration, 6),
+            RequestsPerSecond = RequestRates.Stored(Samples, duration),
             BytesSent = endpoints.Sum(e => e.BytesSent) + _bytesSentExtra,
             BytesReceived = endpoints.Sum(e => e.BytesReceived) + _bytesReceivedExtra,
             StatusCodes = allStatus,

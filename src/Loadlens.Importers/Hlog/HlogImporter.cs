@@ -1,6 +1,7 @@
 using System.Globalization;
 using Loadlens.Core;
 using Loadlens.Core.Results;
+using Loadlens.Core.Statistics;
 using Loadlens.Importers.Common;
 
 namespace Loadlens.Importers.Hlog;
@@ -357,7 +358,7 @@ internal static class HlogImporter
         Requests = h.TotalCount,
         Failures = 0,
         Latency = h.ToStats(),
-        RequestsPerSecond = duration > 0 ? Math.Round(h.TotalCount / duration, 6) : 0,
+        RequestsPerSecond = RequestRates.Stored(h.TotalCount, duration),
         Histogram = h.Encode(),
     };
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Loadlens.Core;
 using Loadlens.Core.Results;
+using Loadlens.Core.Statistics;
 using Loadlens.Importers.Common;
 
 namespace Loadlens.Importers.K6;
@@ -183,7 +184,7 @@ internal static class K6SummaryImporter
             if (rest > 0)
             {
                 var restFailures = Math.Max(0, total.Failures - endpoints.Sum(e => e.Failures));
-                endpoints.Add(total with { Name = OtherRequests, Requests = rest, Failures = Math.Min(rest, restFailures), RequestsPerSecond = seconds > 0 ? Math.Round(rest / seconds, 6) : 0, Latency = total.Latency with { Count = rest } });
+                endpoints.Add(total with { Name = OtherRequests, Requests = rest, Failures = Math.Min(rest, restFailures), RequestsPerSecond = RequestRates.Stored(rest, seconds), Latency = total.Latency with { Count = rest } });
                 notes.Add($"{rest} request(s) are not covered by a submetric: they form '{OtherRequests}', whose latency figures are the whole run's.");
             }
         }
@@ -255,7 +256,7 @@ internal static class K6SummaryImporter
             Requests = count,
             Failures = Math.Min(count, failures),
             Latency = SummaryStats.Build(count, Get("avg"), Get("min"), max, v.TryGetValue("med", out var med) ? med : null, percentiles),
-            RequestsPerSecond = seconds > 0 ? Math.Round(count / seconds, 6) : 0,
+            RequestsPerSecond = RequestRates.Stored(count, seconds),
         };
     }
 

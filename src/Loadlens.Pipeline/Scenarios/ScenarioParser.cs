@@ -668,7 +668,7 @@ internal sealed class ScenarioParser
                 throw Error(endpointNode, "'endpoint' cannot be empty (use \"*\" for every endpoint)");
             }
 
-            if (names is not null && !names.Any(n => WildcardMatch(pattern, n)))
+            if (names is not null && !names.Any(n => Core.Text.Wildcard.IsMatch(pattern, n)))
             {
                 throw Error(endpointNode, $"SLA endpoint '{TextTemplates.Shorten(pattern)}' matches no endpoint{Suggestions.DidYouMean(pattern, names)} (endpoints: {List(names)})");
             }
@@ -715,41 +715,6 @@ internal sealed class ScenarioParser
         }
 
         return fraction;
-    }
-
-    private static bool WildcardMatch(string pattern, string text)
-    {
-        // Iterative '*' matching with backtracking to the last star: linear in practice, no regex.
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && pattern[p] != '*' && pattern[p] == text[t])
-            {
-                p++;
-                t++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                mark = t;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++mark;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
     }
 
     // ---------------------------------------------------------------- values

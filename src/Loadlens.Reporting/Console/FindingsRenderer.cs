@@ -1,4 +1,5 @@
 using Loadlens.Analysis;
+using Loadlens.Analysis.Advice;
 using Loadlens.Core.Findings;
 using Spectre.Console;
 
@@ -20,24 +21,7 @@ public static class FindingsRenderer
             console.WriteLine(sentence);
         }
 
-        if (report.Findings.Count > 0)
-        {
-            var table = new Table().Border(TableBorder.Rounded).Title("Findings");
-            table.AddColumn("Severity");
-            table.AddColumn("Rule");
-            table.AddColumn("Endpoint");
-            table.AddColumn("Finding");
-            foreach (var f in report.Findings)
-            {
-                table.AddRow(
-                    new Markup(SeverityMarkup(f.Severity)),
-                    new Text(f.RuleId),
-                    new Text(f.Endpoint ?? "(run)"),
-                    new Text(f.Title));
-            }
-
-            console.Write(table);
-        }
+        WriteFindings(console, report.Findings, "(run)");
 
         if (report.Sla.Count > 0)
         {
@@ -65,9 +49,46 @@ public static class FindingsRenderer
             console.MarkupLine(failed == 0 ? $"[green]SLA: PASS[/] ({report.Sla.Count} checks)" : $"[red bold]SLA: FAIL[/] ({failed} of {report.Sla.Count} checks failed)");
         }
 
+        WriteRecommendations(console, report.Recommendations);
+
+        WriteCache(console, report);
+    }
+
+    /// <summary>
+    /// The findings table (severity, rule, endpoint, title): the one console rendering of findings, for runs and
+    /// sweeps. Nothing is written when there are none. <paramref name="wholeScope"/> fills the endpoint cell of
+    /// findings about the whole run (or sweep).
+    /// </summary>
+    internal static void WriteFindings(IAnsiConsole console, IReadOnlyList<Finding> findings, string wholeScope)
+    {
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title("Findings");
+        table.AddColumn("Severity");
+        table.AddColumn("Rule");
+        table.AddColumn("Endpoint");
+        table.AddColumn("Finding");
+        foreach (var f in findings)
+        {
+            table.AddRow(
+                new Markup(SeverityMarkup(f.Severity)),
+                new Text(f.RuleId),
+                new Text(f.Endpoint ?? wholeScope),
+                new Text(f.Title));
+        }
+
+        console.Write(table);
+    }
+
+    /// <summary>The recommendations under a heading per tier ("Immediate:", "Short-term:", "Long-term:"), for runs and sweeps.</summary>
+    internal static void WriteRecommendations(IAnsiConsole console, IReadOnlyList<RecommendationItem> recommendations)
+    {
         foreach (var tier in new[] { RecommendationTier.Immediate, RecommendationTier.ShortTerm, RecommendationTier.LongTerm })
         {
-            var items = report.Recommendations.Where(r => r.Tier == tier).ToList();
+            var items = recommendations.Where(r => r.Tier == tier).ToList();
             if (items.Count == 0)
             {
                 continue;
@@ -79,8 +100,6 @@ public static class FindingsRenderer
                 console.WriteLine($"  - {item.Text}");
             }
         }
-
-        WriteCache(console, report);
     }
 
     private static void WriteCache(IAnsiConsole console, AnalysisReport report)
@@ -94,8 +113,8 @@ public static class FindingsRenderer
 
     private static string SeverityMarkup(FindingSeverity severity) => severity switch
     {
-        FindingSeverity.Critical => "[red bold]critical[/]",
-        FindingSeverity.Warning => "[yellow]warning[/]",
-        _ => "[grey]info[/]",
+        FindingSeverity.Critical => $"[red bold]{AnalysisText.Severity(severity)}[/]",
+        FindingSeverity.Warning => $"[yellow]{AnalysisText.Severity(severity)}[/]",
+        _ => $"[grey]{AnalysisText.Severity(severity)}[/]",
     };
 }

@@ -2,6 +2,7 @@ using System.Text;
 using HdrHistogram;
 using Loadlens.Core.Metrics;
 using Loadlens.Core.Results;
+using Loadlens.Core.Statistics;
 
 namespace Loadlens.Reporting.Csv;
 
@@ -209,8 +210,8 @@ public static class LocustCsvWriter
             hasLatency ? PyFormat.Float(latency.Min) : "0",
             hasLatency ? PyFormat.Float(latency.Max) : "0",
             e.Requests > 0 ? PyFormat.Float((double)e.BytesReceived / e.Requests) : "0",
-            PyFormat.Float(ReportFormat.PerSecond(e.Requests, seconds)),
-            PyFormat.Float(ReportFormat.PerSecond(e.Failures, seconds)),
+            PyFormat.Float(RequestRates.PerSecond(e.Requests, seconds)),
+            PyFormat.Float(RequestRates.PerSecond(e.Failures, seconds)),
         };
         AddPercentiles(row, hasLatency ? latency : null);
         return row;
@@ -228,8 +229,8 @@ public static class LocustCsvWriter
             users,
             type,
             name,
-            PyFormat.Fixed6(ReportFormat.PerSecond(requests, intervalSeconds)),
-            PyFormat.Fixed6(ReportFormat.PerSecond(failures, intervalSeconds)),
+            PyFormat.Fixed6(RequestRates.PerSecond(requests, intervalSeconds)),
+            PyFormat.Fixed6(RequestRates.PerSecond(failures, intervalSeconds)),
         };
         AddPercentiles(row, stats);
 
@@ -307,22 +308,7 @@ public static class LocustCsvWriter
                 return;
             }
 
-            if (_histogram is null || h.HighestTrackableValue > _histogram.HighestTrackableValue)
-            {
-                // HistogramBase.Add throws when the source range is larger than the target's: widen first.
-                var wider = new LongHistogram(
-                    LatencyHistograms.LowestMicros,
-                    Math.Max(LatencyHistograms.HighestMicros, h.HighestTrackableValue),
-                    LatencyHistograms.SignificantDigits);
-                if (_histogram is not null)
-                {
-                    wider.Add(_histogram);
-                }
-
-                _histogram = wider;
-            }
-
-            _histogram.Add(h);
+            _histogram = LatencyHistograms.MergeInto(_histogram, h);
             _stats = null;
         }
     }

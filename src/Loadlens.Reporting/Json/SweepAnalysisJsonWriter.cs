@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Loadlens.Analysis.Capacity;
 using Loadlens.Core.Results;
@@ -12,7 +10,8 @@ namespace Loadlens.Reporting.Json;
 /// versioned JSON documented in docs/sweep.md (<c>kind</c> "sweep-analysis", <c>schemaVersion</c> 1):
 /// the sweep's settings, capacity at SLA, per-step figures, plateau, USL fit, knees, findings (the same
 /// shape as in the analysis JSON) and notes. camelCase names, nulls written explicitly, numbers rounded to
-/// 3 decimals (4 significant digits below 1), non-finite numbers as null; the output depends only on its inputs, so it can be compared byte for byte.
+/// 3 decimals (4 significant digits below 1, <see cref="Core.Statistics.Numbers.Round"/>), non-finite numbers as null —
+/// the same rules as the analysis JSON; the output depends only on its inputs, so it can be compared byte for byte.
 /// </summary>
 public static class SweepAnalysisJsonWriter
 {
@@ -22,15 +21,12 @@ public static class SweepAnalysisJsonWriter
     /// <summary>The <c>kind</c> field that tells this document from the single-run analysis JSON.</summary>
     public const string Kind = "sweep-analysis";
 
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
-
     /// <summary>Render the sweep analysis as indented JSON text with <c>\n</c> line ends.</summary>
     public static string Render(SweepResult sweep, CapacityReport report)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(report);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return ReportJson.Render(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", SchemaVersion);
@@ -47,49 +43,33 @@ public static class SweepAnalysisJsonWriter
             w.WriteStringValue("Knees: " + SweepText.Knees(report));
             w.WriteEndArray();
 
-            w.WriteBoolean("slaPassed", SlaPassed(report));
+            w.WriteBoolean("slaPassed", report.SlaPassed);
             WriteCapacity(w, report);
             WriteSteps(w, report);
             WritePlateau(w, report);
             WriteUsl(w, report);
 
             w.WriteStartObject("knees");
-            Level(w, "throughputLevel", report, report.ThroughputKnee);
-            Level(w, "latencyLevel", report, report.LatencyKnee);
-            Level(w, "latencyDoubledLevel", report, report.LatencyDoubledAt);
+            ReportJson.Numbers(
+                w,
+                ("throughputLevel", Level(report, report.ThroughputKnee)),
+                ("latencyLevel", Level(report, report.LatencyKnee)),
+                ("latencyDoubledLevel", Level(report, report.LatencyDoubledAt)));
             w.WriteEndObject();
 
-            AnalysisJsonWriter.WriteFindings(w, report.Findings, Round);
-            Strings(w, "notes", report.Notes);
+            ReportJson.Findings(w, report.Findings);
+            ReportJson.Strings(w, "notes", report.Notes);
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     /// <summary>Render and write to <paramref name="path"/> (UTF-8 without BOM; the folder is created).</summary>
     public static void Write(SweepResult sweep, CapacityReport report, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var text = Render(sweep, report);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        File.WriteAllText(path, text, Utf8NoBom);
+        ReportFile.Write(path, Render(sweep, report));
     }
 
-    /// <summary>
-    /// The sweep's pass/fail, as <c>loadlens sweep</c> decides it: false when there are steps and none of
-    /// them met the SLA and the error limit; true otherwise (including a sweep without any step).
-    /// </summary>
-    public static bool SlaPassed(CapacityReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        return report.Steps.Count == 0 || report.Capacity.StepIndex is not null;
-    }
 
     private static void WriteSweep(Utf8JsonWriter w, SweepResult sweep)
     {
@@ -98,17 +78,10 @@ public static class SweepAnalysisJsonWriter
         w.WriteString("model", sweep.Model);
         w.WriteString("target", sweep.Target);
         w.WriteString("startedAt", ReportFormat.IsoUtc(sweep.StartedAt));
-        w.WriteStartArray("plannedLevels");
-        foreach (var level in sweep.PlannedLevels)
-        {
-            w.WriteNumberValue(Round(level));
-        }
-
-        w.WriteEndArray();
-        Number(w, "stepSeconds", sweep.StepSeconds);
-        Number(w, "stepWarmupSeconds", sweep.StepWarmupSeconds);
+        ReportJson.NumberArray(w, "plannedLevels", sweep.PlannedLevels);
+        ReportJson.Numbers(w, ("stepSeconds", sweep.StepSeconds), ("stepWarmupSeconds", sweep.StepWarmupSeconds));
         w.WriteBoolean("untilSla", sweep.UntilSla);
-        Number(w, "maxErrorRate", sweep.MaxErrorRate);
+        ReportJson.Number(w, "maxErrorRate", sweep.MaxErrorRate);
         w.WriteNumber("stepsCompleted", sweep.Steps.Count);
         w.WriteBoolean("completed", sweep.Outcome.Completed);
         w.WriteString("stopReason", sweep.Outcome.StopReason);
@@ -122,10 +95,7 @@ public static class SweepAnalysisJsonWriter
         var c = report.Capacity;
         w.WriteStartObject("capacity");
         w.WriteString("criteria", c.Criteria);
-        Number(w, "level", c.Level);
-        Number(w, "throughput", c.Throughput);
-        Number(w, "p99Ms", c.P99Ms);
-        Number(w, "firstFailingLevel", c.FirstFailingLevel);
+        ReportJson.Numbers(w, ("level", c.Level), ("throughput", c.Throughput), ("p99Ms", c.P99Ms), ("firstFailingLevel", c.FirstFailingLevel));
         w.WriteString("firstFailure", c.FirstFailure);
         w.WriteEndObject();
     }
@@ -137,22 +107,17 @@ public static class SweepAnalysisJsonWriter
         {
             w.WriteStartObject();
             w.WriteNumber("index", s.Index);
-            Number(w, "level", s.Level);
-            Number(w, "throughput", s.Throughput);
-            Number(w, "goodput", s.Goodput);
+            ReportJson.Numbers(w, ("level", s.Level), ("throughput", s.Throughput), ("goodput", s.Goodput));
             w.WriteNumber("requests", s.Requests);
-            Number(w, "meanMs", s.MeanMs);
-            Number(w, "p50Ms", s.P50Ms);
-            Number(w, "p95Ms", s.P95Ms);
-            Number(w, "p99Ms", s.P99Ms);
-            Number(w, "errorRate", s.ErrorRate);
-            Number(w, "timeoutShare", s.TimeoutShare);
-            Number(w, "littleConcurrency", s.LittleConcurrency);
-            Number(w, "littleRatio", s.LittleRatio);
+            ReportJson.Numbers(
+                w,
+                ("meanMs", s.MeanMs), ("p50Ms", s.P50Ms), ("p95Ms", s.P95Ms), ("p99Ms", s.P99Ms),
+                ("errorRate", s.ErrorRate), ("timeoutShare", s.TimeoutShare),
+                ("littleConcurrency", s.LittleConcurrency), ("littleRatio", s.LittleRatio));
             w.WriteBoolean("generatorLimited", s.GeneratorLimited);
             w.WriteString("generatorReason", s.GeneratorReason);
             w.WriteBoolean("meetsSla", s.MeetsSla);
-            Strings(w, "violations", s.Violations);
+            ReportJson.Strings(w, "violations", s.Violations);
             w.WriteEndObject();
         }
 
@@ -168,13 +133,12 @@ public static class SweepAnalysisJsonWriter
         }
 
         w.WriteStartObject("plateau");
-        Level(w, "firstLevel", report, p.FirstStep);
-        Number(w, "ceiling", p.Ceiling);
-        Number(w, "latencySlopeMsPerUser", p.LatencySlopeMsPerUser);
-        Number(w, "expectedSlopeMsPerUser", p.ExpectedSlopeMsPerUser);
+        ReportJson.Numbers(
+            w,
+            ("firstLevel", Level(report, p.FirstStep)), ("ceiling", p.Ceiling),
+            ("latencySlopeMsPerUser", p.LatencySlopeMsPerUser), ("expectedSlopeMsPerUser", p.ExpectedSlopeMsPerUser));
         w.WriteBoolean("linearLatency", p.LinearLatency);
-        Number(w, "estimatedParallelism", p.EstimatedParallelism);
-        Number(w, "serviceTimeMs", p.ServiceTimeMs);
+        ReportJson.Numbers(w, ("estimatedParallelism", p.EstimatedParallelism), ("serviceTimeMs", p.ServiceTimeMs));
         w.WriteEndObject();
     }
 
@@ -188,58 +152,23 @@ public static class SweepAnalysisJsonWriter
 
         w.WriteStartObject("usl");
         w.WriteString("concurrency", report.ConcurrencyMeaning);
-        Number(w, "sigma", u.Sigma);
-        Number(w, "kappa", u.Kappa);
-        Number(w, "lambda", u.Lambda);
-        Number(w, "sigmaStdError", u.SigmaStdError);
-        Number(w, "kappaStdError", u.KappaStdError);
-        Number(w, "lambdaStdError", u.LambdaStdError);
-        Number(w, "peakConcurrency", u.PeakConcurrency);
-        Number(w, "peakThroughput", u.PeakThroughput);
-        Number(w, "ceiling", u.Ceiling);
+        ReportJson.Numbers(
+            w,
+            ("sigma", u.Sigma), ("kappa", u.Kappa), ("lambda", u.Lambda),
+            ("sigmaStdError", u.SigmaStdError), ("kappaStdError", u.KappaStdError), ("lambdaStdError", u.LambdaStdError),
+            ("peakConcurrency", u.PeakConcurrency), ("peakThroughput", u.PeakThroughput), ("ceiling", u.Ceiling));
         w.WriteBoolean("reachesPastPeak", u.ReachesPastPeak);
         w.WriteBoolean("coherencySignificant", u.CoherencySignificant);
         w.WriteNumber("points", u.Points);
-        Number(w, "maxConcurrency", u.MaxConcurrency);
-        Number(w, "rSquared", u.RSquared);
-        Number(w, "rmse", u.Rmse);
-        Number(w, "mape", u.Mape);
+        ReportJson.Numbers(w, ("maxConcurrency", u.MaxConcurrency), ("rSquared", u.RSquared), ("rmse", u.Rmse), ("mape", u.Mape));
         w.WriteStartObject("kappaZero");
-        Number(w, "sigma", u.Amdahl.Sigma);
-        Number(w, "lambda", u.Amdahl.Lambda);
-        Number(w, "fStatistic", u.Amdahl.FStatistic);
-        Number(w, "pValue", u.Amdahl.PValue);
+        ReportJson.Numbers(w, ("sigma", u.Amdahl.Sigma), ("lambda", u.Amdahl.Lambda), ("fStatistic", u.Amdahl.FStatistic), ("pValue", u.Amdahl.PValue));
         w.WriteEndObject();
-        Strings(w, "caveats", u.Caveats);
+        ReportJson.Strings(w, "caveats", u.Caveats);
         w.WriteEndObject();
     }
 
-    private static void Number(Utf8JsonWriter w, string name, double? value)
-        => AnalysisJsonWriter.WriteNumberOrNull(w, name, value is { } v ? Round(v) : null);
-
-    /// <summary>Round to 3 decimals (values ≥ 1) or 4 significant digits (smaller values), like the analysis evidence.</summary>
-    private static double Round(double value)
-    {
-        if (!double.IsFinite(value) || value == 0 || Math.Abs(value) >= 1)
-        {
-            return double.IsFinite(value) ? Math.Round(value, 3, MidpointRounding.AwayFromZero) : value;
-        }
-
-        var digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 15);
-        return Math.Round(value, digits, MidpointRounding.AwayFromZero);
-    }
-
-    private static void Level(Utf8JsonWriter w, string name, CapacityReport report, int? stepIndex)
-        => Number(w, name, stepIndex is { } i && i >= 0 && i < report.Steps.Count ? report.Steps[i].Level : null);
-
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteStringValue(v);
-        }
-
-        w.WriteEndArray();
-    }
+    /// <summary>The load level of a step index into <see cref="CapacityReport.Steps"/>; null when there is none.</summary>
+    private static double? Level(CapacityReport report, int? stepIndex)
+        => stepIndex is { } i && i >= 0 && i < report.Steps.Count ? report.Steps[i].Level : null;
 }

@@ -14,8 +14,6 @@ namespace Loadlens.Reporting.Markdown;
 /// </summary>
 public static class AnalysisReportWriter
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
-    private static readonly FindingSeverity[] Severities = [FindingSeverity.Critical, FindingSeverity.Warning, FindingSeverity.Info];
     private static readonly RecommendationTier[] Tiers = [RecommendationTier.Immediate, RecommendationTier.ShortTerm, RecommendationTier.LongTerm];
 
     /// <summary>Render the report as Markdown text.</summary>
@@ -45,12 +43,12 @@ public static class AnalysisReportWriter
         Line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var e in run.Endpoints.Where(e => !e.IsAggregate).Append(run.Total))
         {
-            var rate = e.RequestsPerSecond > 0 ? e.RequestsPerSecond : ReportFormat.PerSecond(e.Requests, run.MeasuredSeconds);
+            var rate = run.RateOf(e);
             var has = e.Requests > 0;
             string L(double v) => has ? ReportFormat.Ms(v) : ReportFormat.None;
             var worst = e.IsAggregate ? WorstRunFinding(report) : report.WorstSeverity(e.Name);
             var name = e.IsAggregate ? "**Aggregated**" : E(e.Name);
-            Line($"| {name} | {E(e.Method)} | {ReportFormat.Count(e.Requests)} | {ReportFormat.Percent(e.Failures, e.Requests)} | {ReportFormat.Rate(rate)} | {L(e.Latency.Mean)} | {L(e.Latency.P50)} | {L(e.Latency.P95)} | {L(e.Latency.P99)} | {L(e.Latency.Max)} | {(has ? ReportFormat.Number(Math.Round(rate * e.Latency.Mean / 1000, 2)) : ReportFormat.None)} | {(worst is { } w ? AnalysisText.Severity(w) : ReportFormat.None)} |");
+            Line($"| {name} | {E(e.Method)} | {ReportFormat.Count(e.Requests)} | {ReportFormat.Percent(e.Failures, e.Requests)} | {ReportFormat.Rate(rate)} | {L(e.Latency.Mean)} | {L(e.Latency.P50)} | {L(e.Latency.P95)} | {L(e.Latency.P99)} | {L(e.Latency.Max)} | {(has ? ReportFormat.Number(Math.Round(LittlesLaw.Concurrency(rate, e.Latency.Mean), 2)) : ReportFormat.None)} | {(worst is { } w ? AnalysisText.Severity(w) : ReportFormat.None)} |");
         }
 
         Line();
@@ -65,35 +63,7 @@ public static class AnalysisReportWriter
             Line();
         }
 
-        foreach (var severity in Severities)
-        {
-            var group = report.Findings.Where(f => f.Severity == severity).ToList();
-            if (group.Count == 0)
-            {
-                continue;
-            }
-
-            Line($"### {char.ToUpperInvariant(AnalysisText.Severity(severity)[0])}{AnalysisText.Severity(severity)[1..]} ({group.Count})");
-            Line();
-            foreach (var f in group)
-            {
-                Line($"#### {E(f.Endpoint ?? "Whole run")}: {E(f.Title)}");
-                Line();
-                Line($"Rule `{f.RuleId}`. Evidence:");
-                Line();
-                foreach (var ev in f.Evidence)
-                {
-                    Line($"- {E(ev.Name)}: {E(AnalysisText.Evidence(ev))}");
-                }
-
-                Line();
-                if (f.Recommendation is { } r)
-                {
-                    Line($"**{AnalysisText.TierHeading(r.Tier)}:** {E(r.Text)}");
-                    Line();
-                }
-            }
-        }
+        FindingsMarkdown.Write(md, report.Findings, headingLevel: 3, wholeScope: "Whole run");
 
         Line("## SLA");
         Line();
@@ -179,14 +149,7 @@ public static class AnalysisReportWriter
     public static void Write(RunResult run, AnalysisReport report, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var text = Render(run, report);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        File.WriteAllText(path, text, Utf8NoBom);
+        ReportFile.Write(path, Render(run, report));
     }
 
     private static FindingSeverity? WorstRunFinding(AnalysisReport report)

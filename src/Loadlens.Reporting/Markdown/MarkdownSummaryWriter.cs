@@ -13,8 +13,6 @@ public static class MarkdownSummaryWriter
 {
     private const int MaxMessageLength = 200;
 
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
-
     /// <summary>Render the summary as Markdown text.</summary>
     /// <param name="result">The run to summarise.</param>
     /// <returns>GitHub-flavoured Markdown with <c>\n</c> line ends.</returns>
@@ -68,14 +66,7 @@ public static class MarkdownSummaryWriter
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var text = Render(result);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        File.WriteAllText(path, text, Utf8NoBom);
+        ReportFile.Write(path, Render(result));
     }
 
     /// <summary>

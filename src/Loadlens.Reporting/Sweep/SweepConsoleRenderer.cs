@@ -1,7 +1,7 @@
 using System.Globalization;
 using Loadlens.Analysis.Capacity;
-using Loadlens.Core.Findings;
 using Loadlens.Core.Results;
+using Loadlens.Reporting.Console;
 using Spectre.Console;
 
 namespace Loadlens.Reporting.Sweep;
@@ -57,16 +57,8 @@ public static class SweepConsoleRenderer
         }
 
         console.MarkupLine($"[bold]Knees:[/] {Markup.Escape(SweepText.Knees(report))}");
-        foreach (var f in report.Findings)
-        {
-            var color = f.Severity switch { FindingSeverity.Critical => "red", FindingSeverity.Warning => "yellow", _ => "blue" };
-            console.MarkupLine($"[{color}]{SweepText.Severity(f.Severity)}[/] [bold]{Markup.Escape(f.RuleId)}[/]: {Markup.Escape(f.Title)}");
-            if (f.Recommendation is { } r)
-            {
-                console.MarkupLine($"  → {Markup.Escape(r.Text)}");
-            }
-        }
-
+        FindingsRenderer.WriteFindings(console, report.Findings, "(sweep)");
+        FindingsRenderer.WriteRecommendations(console, report.Recommendations);
         foreach (var n in report.Notes)
         {
             console.MarkupLine($"[grey]note: {Markup.Escape(n)}[/]");

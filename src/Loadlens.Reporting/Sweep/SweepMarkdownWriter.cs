@@ -72,21 +72,7 @@ public static class SweepMarkdownWriter
             md.AppendLine("No capacity finding: throughput kept growing with load and no error threshold was crossed.").AppendLine();
         }
 
-        foreach (var f in report.Findings)
-        {
-            md.Append("### ").Append(SweepText.Severity(f.Severity)).Append(" `").Append(f.RuleId).Append("`: ").AppendLine(Escape(f.Title)).AppendLine();
-            foreach (var e in f.Evidence)
-            {
-                md.Append("- ").AppendLine(Escape(SweepText.Evidence(e)));
-            }
-
-            if (f.Recommendation is { } r)
-            {
-                md.AppendLine().Append("**What to do (").Append(r.Tier switch { Core.Findings.RecommendationTier.Immediate => "now", Core.Findings.RecommendationTier.ShortTerm => "short term", _ => "long term" }).Append("):** ").AppendLine(Escape(r.Text));
-            }
-
-            md.AppendLine();
-        }
+        Markdown.FindingsMarkdown.Write(md, report.Findings, headingLevel: 3, wholeScope: "Whole sweep");
 
         if (report.Notes.Count > 0)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Loadlens.Analysis.Capacity;
-using Loadlens.Core.Findings;
 using Loadlens.Core.Results;
 
 namespace Loadlens.Reporting.Sweep;
@@ -98,26 +97,5 @@ internal static class SweepText
             report.LatencyDoubledAt is { } d ? $"p99 doubles (vs. the lowest level) at {Level(report, report.Steps[d].Level)}" : "p99 never doubles",
         };
         return string.Join("; ", parts) + " (Kneedle, S = 1)";
-    }
-
-    public static string Severity(FindingSeverity severity) => severity switch
-    {
-        FindingSeverity.Critical => "CRITICAL",
-        FindingSeverity.Warning => "WARNING",
-        _ => "INFO",
-    };
-
-    public static string Evidence(Evidence e)
-    {
-        var value = e.Unit switch
-        {
-            "ms" => ReportFormat.MsUnit(e.Value),
-            "ratio" => Math.Abs(e.Value) < 0.001 && e.Value != 0 ? e.Value.ToString("0.###e0", Invariant) : e.Value.ToString("0.####", Invariant),
-            "%" => e.Value.ToString("0.##", Invariant) + " %",
-            "count" => e.Value.ToString("0.#", Invariant),
-            "ms/user" => e.Value.ToString(Math.Abs(e.Value) >= 1 ? "0.##" : "0.####", Invariant) + " ms/user",
-            _ => e.Value.ToString("0.##", Invariant) + " " + e.Unit,
-        };
-        return e.Threshold is { } t ? $"{e.Name}: {value} (reference {t.ToString("0.####", Invariant)})" : $"{e.Name}: {value}";
     }
 }
