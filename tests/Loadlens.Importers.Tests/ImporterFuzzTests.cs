@@ -56,11 +56,21 @@ public sealed class ImporterFuzzTests : IDisposable
     public void Seeded_mutations_only_throw_located_errors(string format, string seedPath)
     {
         var seed = Seed(seedPath);
-        var rng = new Random(seedPath.GetHashCode(StringComparison.Ordinal) ^ 12345);
+        var rngSeed = StableSeed(seedPath);
+        var rng = new Random(rngSeed);
         for (var i = 0; i < 300; i++)
         {
-            Check(format, Path.GetFileName(seedPath), Mutate(seed, rng, 1 + rng.Next(4)));
+            var mutated = Mutate(seed, rng, 1 + rng.Next(4));
+            Replayable(rngSeed, i, () => Check(format, Path.GetFileName(seedPath), mutated));
         }
+    }
+
+    [Fact]
+    public void Seeds_are_FNV_1a_and_the_same_in_every_process()
+    {
+        StableSeed("a").ShouldBe(0x640c292c); // FNV-1a("a") = 0xe40c292c, sign bit cleared
+        StableSeed("jmeter/small.jtl").ShouldBe(StableSeed("jmeter/small.jtl"));
+        StableSeed("jmeter/small.jtl").ShouldNotBe(StableSeed("jmeter/noheader.jtl"));
     }
 
     [Theory]
@@ -74,10 +84,12 @@ public sealed class ImporterFuzzTests : IDisposable
             CheckLocust(file, seed[..cut], viaFolder: false);
         }
 
-        var rng = new Random(file.Length * 7919);
+        var rngSeed = file.Length * 7919;
+        var rng = new Random(rngSeed);
         for (var i = 0; i < 200; i++)
         {
-            CheckLocust(file, Mutate(seed, rng, 1 + rng.Next(4)), viaFolder: i % 4 == 0);
+            var mutated = Mutate(seed, rng, 1 + rng.Next(4));
+            Replayable(rngSeed, i, () => CheckLocust(file, mutated, viaFolder: i % 4 == 0));
         }
     }
 
@@ -96,20 +108,22 @@ public sealed class ImporterFuzzTests : IDisposable
         {
             var a = rng.Next(width);
             var b = rng.Next(width);
+            await ReplayableAsync(width, n, async () =>
+            {
+                // The same columns in another order: the importers pick columns by header name.
+                var swapped = rows.Select(r => Swap(r, a, b)).ToList();
+                Comparable(await Import(format, seedPath, swapped)).ShouldBe(Comparable(original));
 
-            // The same columns in another order: the importers pick columns by header name.
-            var swapped = rows.Select(r => Swap(r, a, b)).ToList();
-            Comparable(await Import(format, seedPath, swapped)).ShouldBe(Comparable(original));
+                // A column dropped everywhere: fine if optional, else an error naming the column.
+                var dropped = rows.Select(r => r.Where((_, i) => i != a).ToList()).ToList();
+                await ImportOrLocatedError(format, seedPath, dropped, rows[0][a]);
 
-            // A column dropped everywhere: fine if optional, else an error naming the column.
-            var dropped = rows.Select(r => r.Where((_, i) => i != a).ToList()).ToList();
-            await ImportOrLocatedError(format, seedPath, dropped, rows[0][a]);
-
-            // Only the header changed: names no longer match the data.
-            var headerSwapped = rows.Select((r, i) => i == 0 ? Swap(r, a, b) : r).ToList();
-            await ImportOrLocatedError(format, seedPath, headerSwapped, null);
-            var headerShort = rows.Select((r, i) => i == 0 ? r.Where((_, j) => j != a).ToList() : r).ToList();
-            await ImportOrLocatedError(format, seedPath, headerShort, null);
+                // Only the header changed: names no longer match the data.
+                var headerSwapped = rows.Select((r, i) => i == 0 ? Swap(r, a, b) : r).ToList();
+                await ImportOrLocatedError(format, seedPath, headerSwapped, null);
+                var headerShort = rows.Select((r, i) => i == 0 ? r.Where((_, j) => j != a).ToList() : r).ToList();
+                await ImportOrLocatedError(format, seedPath, headerShort, null);
+            });
         }
     }
 
@@ -163,6 +177,49 @@ public sealed class ImporterFuzzTests : IDisposable
                 Check(seed.Item1, Path.GetFileName(seed.Item2), [.. bytes[..at], .. Encoding.UTF8.GetBytes(inserted), .. bytes[at..]]);
             });
     }
+
+    /// <summary>
+    /// A seed that is the same in every process (FNV-1a of the case name; <see cref="string.GetHashCode()"/> is
+    /// randomised per process), so a failing case can be replayed with <c>new Random(seed)</c>.
+    /// </summary>
+    internal static int StableSeed(string name)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(name))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash & int.MaxValue);
+    }
+
+    /// <summary>Runs one seeded case; a failure names the seed and the iteration that replay it.</summary>
+    private static void Replayable(int seed, int iteration, Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw Replay(seed, iteration, ex);
+        }
+    }
+
+    private static async Task ReplayableAsync(int seed, int iteration, Func<Task> check)
+    {
+        try
+        {
+            await check();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw Replay(seed, iteration, ex);
+        }
+    }
+
+    private static Xunit.Sdk.XunitException Replay(int seed, int iteration, Exception ex)
+        => new($"seed {seed}, iteration {iteration} (replay: new Random({seed}) and draw up to iteration {iteration}): {ex.Message}", ex);
 
     private static byte[] Seed(string relative) => File.ReadAllBytes(Path.Combine(Fixture.Dir(""), relative));
 

@@ -1,5 +1,4 @@
 using HdrHistogram;
-using HdrHistogram.Utilities;
 using Loadlens.Core.Results;
 
 namespace Loadlens.Core.Metrics;
@@ -26,23 +25,29 @@ public static class LatencyHistograms
     /// <summary>Clamp a latency in microseconds into the trackable range.</summary>
     public static long Clamp(long micros) => micros < LowestMicros ? LowestMicros : micros > HighestMicros ? HighestMicros : micros;
 
-    /// <summary>Encode into HdrHistogram V2 compressed form, base64 (the payload of an .hlog line).</summary>
+    /// <summary>Encode into HdrHistogram V2 compressed form, base64 (the payload of an .hlog line), as HdrHistogram.NET writes it.</summary>
     public static string Encode(HistogramBase histogram)
     {
         ArgumentNullException.ThrowIfNull(histogram);
-        var buffer = ByteBuffer.Allocate(histogram.GetNeededByteBufferCapacity() + 64);
-        var length = histogram.EncodeIntoCompressedByteBuffer(buffer);
-        buffer.Position = 0;
-        var bytes = new byte[length];
-        for (var i = 0; i < length; i++)
+        var layout = new HdrLayout(histogram.LowestTrackableValue, histogram.HighestTrackableValue, histogram.NumberOfSignificantValueDigits);
+
+        // The counts up to the last occupied index (index 0 when empty), as HdrHistogram.NET writes them. They are
+        // read by value rather than through RecordedValues(), whose values are off for the first sub-bucket when
+        // lowest > 1 and overflow for buckets of 2^31 units and more (HdrHistogram.NET 2.5.0).
+        var counts = new long[layout.CountsLength];
+        var length = 1;
+        for (var i = 0; i < counts.Length && layout.InRange(i); i++)
         {
-            bytes[i] = buffer.Get();
+            if ((counts[i] = histogram.GetCountAtValue(layout.LowestAt(i))) != 0)
+            {
+                length = i + 1;
+            }
         }
 
-        return Convert.ToBase64String(bytes);
+        return Convert.ToBase64String(HdrV2Codec.Encode(layout, counts.AsSpan(0, length), histogram.GetNeededByteBufferCapacity()));
     }
 
-    /// <summary>Decode a base64 V2 compressed histogram. Throws <see cref="FormatException"/> on bad data.</summary>
+    /// <summary>Decode a base64 V2 histogram (any layout, compressed or not). Throws <see cref="FormatException"/> on bad data.</summary>
     public static HistogramBase Decode(string base64)
     {
         ArgumentNullException.ThrowIfNull(base64);
@@ -56,50 +61,31 @@ public static class LatencyHistograms
             throw new FormatException("histogram is not valid base64", ex);
         }
 
+        HdrV2Codec.Decoded decoded;
         try
         {
-            // HdrHistogram.NET 2.5.0's own compressed decoder reads the inflated payload with a single
-            // Read call and fails once a histogram compresses to more than ~8 KB (long, wide runs).
-            // Inflate it completely here and let the library decode the uncompressed form.
-            return HistogramEncoding.DecodeFromByteBuffer(ByteBuffer.Allocate(Inflate(bytes)), 0, null);
+            decoded = HdrV2Codec.Decode(bytes);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (FormatException ex)
         {
-            throw new FormatException("histogram is not a valid HdrHistogram V2 compressed payload: " + ex.Message, ex);
-        }
-    }
-
-    private static byte[] Inflate(byte[] bytes)
-    {
-        const int CompressedV2Cookie = 0x1c849314;
-        const int MaxInflated = 64 * 1024 * 1024;
-        if (bytes.Length < 10 || System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes) != CompressedV2Cookie)
-        {
-            throw new FormatException("not a compressed V2 histogram (cookie)");
+            throw new FormatException("histogram is not a valid HdrHistogram V2 payload: " + ex.Message, ex);
         }
 
-        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
-        if (length < 2 || length > bytes.Length - 8)
+        var layout = decoded.Layout;
+        try
         {
-            throw new FormatException("compressed length does not match the data");
-        }
-
-        // Skip the 2-byte zlib header; raw deflate works with (Java) or without (.NET) the Adler-32 trailer.
-        using var deflate = new System.IO.Compression.DeflateStream(new MemoryStream(bytes, 10, length - 2), System.IO.Compression.CompressionMode.Decompress);
-        using var inflated = new MemoryStream();
-        var chunk = new byte[16384];
-        int n;
-        while ((n = deflate.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            if (inflated.Length + n > MaxInflated)
+            var histogram = new LongHistogram(layout.Lowest, layout.Highest, layout.Digits);
+            foreach (var bucket in decoded.Buckets)
             {
-                throw new FormatException("inflated histogram is implausibly large");
+                histogram.RecordValueWithCount(bucket.Lowest, bucket.Count);
             }
 
-            inflated.Write(chunk, 0, n);
+            return histogram;
         }
-
-        return inflated.ToArray();
+        catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException)
+        {
+            throw new FormatException("histogram is not a valid HdrHistogram V2 payload: " + ex.Message, ex);
+        }
     }
 
     /// <summary>Merge histograms into a new standard histogram (widened when one of them tracks higher values).</summary>

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Numerics;
 using Loadlens.Core.Metrics;
 using Loadlens.Core.Results;
@@ -7,11 +5,11 @@ using Loadlens.Core.Results;
 namespace Loadlens.Importers.Common;
 
 /// <summary>
-/// An HdrHistogram with exactly the <see cref="LatencyHistograms"/> layout (µs, 1 µs … 1 h, 3 significant
-/// digits) whose statistics and V2 encoding run in one pass over the occupied index range. The importers
-/// close thousands of per-second histograms; HdrHistogram.NET 2.5.0 spends milliseconds per histogram on
-/// <c>GetValueAtPercentile</c> loops and a full-size encode buffer, this takes microseconds. The encoded form
-/// is standard ("HISTFAA…") and decodes with <see cref="LatencyHistograms.Decode"/>.
+/// A recording accumulator with exactly the <see cref="LatencyHistograms"/> layout (µs, 1 µs … 1 h, 3 significant
+/// digits) whose statistics run in one pass over the occupied index range. The importers close thousands of
+/// per-second histograms; HdrHistogram.NET 2.5.0 spends milliseconds per histogram on <c>GetValueAtPercentile</c>
+/// loops and a full-size encode buffer, this takes microseconds. It is not a codec: <see cref="Encode"/> and
+/// <see cref="AddEncoded"/> go through <see cref="HdrV2Codec"/>, and the form decodes with <see cref="LatencyHistograms.Decode"/>.
 /// </summary>
 internal sealed class CompactHistogram
 {
@@ -81,7 +79,7 @@ internal sealed class CompactHistogram
     /// <summary>Add a histogram decoded from its V2 form (any layout; values re-recorded in µs).</summary>
     public void AddEncoded(string base64)
     {
-        foreach (var bucket in Hlog.HdrPayload.Decode(Convert.FromBase64String(base64)))
+        foreach (var bucket in HdrV2Codec.Decode(Convert.FromBase64String(base64)).Buckets)
         {
             Record(bucket.Lowest + (bucket.Size >> 1), bucket.Count);
         }
@@ -152,75 +150,21 @@ internal sealed class CompactHistogram
             }
         }
 
-        return new LatencyStats
-        {
-            Count = TotalCount,
-            Min = ValueFromIndex(_minIndex) / 1000.0,
-            Mean = Math.Round(mean / 1000.0, 6),
-            StdDev = Math.Round(Math.Sqrt(variance / TotalCount) / 1000.0, 6),
-            P50 = values[0],
-            P66 = values[1],
-            P75 = values[2],
-            P80 = values[3],
-            P90 = values[4],
-            P95 = values[5],
-            P98 = values[6],
-            P99 = values[7],
-            P999 = values[8],
-            P9999 = values[9],
-            Max = (ValueFromIndex(_maxIndex) + SizeOfRange(_maxIndex) - 1) / 1000.0,
-        };
+        return SummaryStats.Of(
+            TotalCount,
+            ValueFromIndex(_minIndex) / 1000.0,
+            Math.Round(mean / 1000.0, 6),
+            Math.Round(Math.Sqrt(variance / TotalCount) / 1000.0, 6),
+            values,
+            (ValueFromIndex(_maxIndex) + SizeOfRange(_maxIndex) - 1) / 1000.0);
     }
 
-    /// <summary>HdrHistogram V2 compressed encoding, base64 (the form kept in result files and .hlog lines).</summary>
-    public string Encode()
-    {
-        var limit = _maxIndex + 1;
-        var payload = new byte[40 + (limit * 9) + 16];
-        var pos = 40;
-        var i = 0;
-        while (i < limit)
-        {
-            var count = _counts[i++];
-            if (count == 0)
-            {
-                var zeros = 1L;
-                while (i < limit && _counts[i] == 0)
-                {
-                    zeros++;
-                    i++;
-                }
-
-                pos = PutZigZag(payload, pos, zeros > 1 ? -zeros : 0);
-            }
-            else
-            {
-                pos = PutZigZag(payload, pos, count);
-            }
-        }
-
-        var span = payload.AsSpan();
-        BinaryPrimitives.WriteInt32BigEndian(span, 0x1c849313);
-        BinaryPrimitives.WriteInt32BigEndian(span[4..], pos - 40);
-        BinaryPrimitives.WriteInt32BigEndian(span[8..], 0);
-        BinaryPrimitives.WriteInt32BigEndian(span[12..], LatencyHistograms.SignificantDigits);
-        BinaryPrimitives.WriteInt64BigEndian(span[16..], LatencyHistograms.LowestMicros);
-        BinaryPrimitives.WriteInt64BigEndian(span[24..], LatencyHistograms.HighestMicros);
-        BinaryPrimitives.WriteDoubleBigEndian(span[32..], 1.0);
-
-        using var compressed = new MemoryStream();
-        compressed.Write(stackalloc byte[8]);
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            zlib.Write(payload, 0, pos);
-        }
-
-        var bytes = compressed.GetBuffer();
-        var length = (int)compressed.Length;
-        BinaryPrimitives.WriteInt32BigEndian(bytes, 0x1c849314);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), length - 8);
-        return Convert.ToBase64String(bytes, 0, length);
-    }
+    /// <summary>
+    /// HdrHistogram V2 compressed encoding, base64 (the form kept in result files and .hlog lines), by the
+    /// <see cref="HdrV2Codec"/>; without HdrHistogram.NET's zero padding of the inflated form, so only the
+    /// occupied range is deflated.
+    /// </summary>
+    public string Encode() => Convert.ToBase64String(HdrV2Codec.Encode(HdrLayout.Standard, _counts.AsSpan(0, _maxIndex + 1)));
 
     /// <summary>Counts-array index of a value (µs) in the standard layout.</summary>
     public static int IndexOf(long value)
@@ -231,41 +175,7 @@ internal sealed class CompactHistogram
     }
 
     /// <summary>Lowest value (µs) of the bucket at <paramref name="index"/>.</summary>
-    public static long ValueFromIndex(int index)
-    {
-        var bucketIndex = (index >> SubBucketHalfCountMagnitude) - 1;
-        var subBucketIndex = (index & (SubBucketHalfCount - 1)) + SubBucketHalfCount;
-        if (bucketIndex < 0)
-        {
-            subBucketIndex -= SubBucketHalfCount;
-            bucketIndex = 0;
-        }
+    public static long ValueFromIndex(int index) => HdrLayout.Standard.LowestAt(index);
 
-        return (long)subBucketIndex << bucketIndex;
-    }
-
-    private static long SizeOfRange(int index)
-    {
-        var bucketIndex = Math.Max(0, (index >> SubBucketHalfCountMagnitude) - 1);
-        return 1L << bucketIndex;
-    }
-
-    private static int PutZigZag(byte[] buffer, int pos, long value)
-    {
-        var v = (ulong)((value << 1) ^ (value >> 63));
-        for (var b = 0; b < 8; b++)
-        {
-            if (v >> 7 == 0)
-            {
-                buffer[pos++] = (byte)v;
-                return pos;
-            }
-
-            buffer[pos++] = (byte)((v & 0x7F) | 0x80);
-            v >>= 7;
-        }
-
-        buffer[pos++] = (byte)v;
-        return pos;
-    }
+    private static long SizeOfRange(int index) => HdrLayout.Standard.SizeAt(index);
 }

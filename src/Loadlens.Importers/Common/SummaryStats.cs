@@ -51,25 +51,28 @@ internal static class SummaryStats
             previous = v;
         }
 
-        return new LatencyStats
-        {
-            Count = count,
-            Min = min,
-            Mean = mean,
-            StdDev = 0,
-            P50 = values[0],
-            P66 = values[1],
-            P75 = values[2],
-            P80 = values[3],
-            P90 = values[4],
-            P95 = values[5],
-            P98 = values[6],
-            P99 = values[7],
-            P999 = values[8],
-            P9999 = values[9],
-            Max = max,
-        };
+        return Of(count, min, mean, 0, values, max);
     }
+
+    /// <summary>Stats from figures and the values at <see cref="LatencyStats.StandardPercentiles"/>, in that order.</summary>
+    public static LatencyStats Of(long count, double min, double mean, double stdDev, IReadOnlyList<double> standardPercentiles, double max) => new()
+    {
+        Count = count,
+        Min = min,
+        Mean = mean,
+        StdDev = stdDev,
+        P50 = standardPercentiles[0],
+        P66 = standardPercentiles[1],
+        P75 = standardPercentiles[2],
+        P80 = standardPercentiles[3],
+        P90 = standardPercentiles[4],
+        P95 = standardPercentiles[5],
+        P98 = standardPercentiles[6],
+        P99 = standardPercentiles[7],
+        P999 = standardPercentiles[8],
+        P9999 = standardPercentiles[9],
+        Max = max,
+    };
 
     /// <summary>The standard percentiles a tool did not report (for a note).</summary>
     public static List<double> Missing(IEnumerable<double> reported)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Loadlens.Core;
+using Loadlens.Core.Metrics;
 using Loadlens.Core.Results;
 using Loadlens.Core.Statistics;
 using Loadlens.Importers.Common;
@@ -247,7 +248,7 @@ internal static class HlogImporter
             : null;
     }
 
-    private sealed record Row(string? Tag, double Start, double Length, List<HdrPayload.Bucket> Buckets);
+    private sealed record Row(string? Tag, double Start, double Length, List<HdrV2Codec.Bucket> Buckets);
 
     private static Row ParseRow(string path, int lineNumber, string line, bool v1)
     {
@@ -310,10 +311,10 @@ internal static class HlogImporter
             throw new InputFormatException(path, lineNumber, fields[1].Column, FormattableString.Invariant($"interval length {length} s is out of range"));
         }
 
-        List<HdrPayload.Bucket> buckets;
+        List<HdrV2Codec.Bucket> buckets;
         try
         {
-            buckets = HdrPayload.Decode(Convert.FromBase64String(fields[3].Text));
+            buckets = HdrV2Codec.Decode(Convert.FromBase64String(fields[3].Text)).Buckets;
         }
         catch (FormatException ex)
         {
