@@ -6,7 +6,7 @@ namespace Loadlens.Analysis;
 /// serialized-resource and generator-saturation rules, the sweep's per-step concurrency and the
 /// "In flight" column of analysis.md.
 /// </summary>
-public static class LittlesLaw
+internal static class LittlesLaw
 {
     /// <summary>N = X·(R + Z), with X in req/s and R, Z in milliseconds.</summary>
     /// <param name="requestsPerSecond">Throughput X (req/s).</param>

@@ -8,7 +8,7 @@ namespace Loadlens.Pipeline;
 /// Parses the compact text forms of options ("0.5s-2s", "200,201", "20s:50,1m:50", "1,5,10", "1%") the same
 /// way for every command. Every problem is an <see cref="InputFormatException"/> that names the option.
 /// </summary>
-public static class OptionText
+internal static class OptionText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

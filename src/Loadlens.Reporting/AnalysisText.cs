@@ -3,7 +3,7 @@ using Loadlens.Core.Findings;
 namespace Loadlens.Reporting;
 
 /// <summary>Names of severities and tiers as every analysis output spells them.</summary>
-public static class AnalysisText
+internal static class AnalysisText
 {
     /// <summary>"critical", "warning" or "info".</summary>
     public static string Severity(FindingSeverity severity) => severity switch

@@ -131,7 +131,7 @@ public sealed class ImporterRegistryTests
     }
 
     [Fact]
-    public void A_folder_of_Locust_CSVs_with_a_result_json_is_Locust()
+    public void A_folder_with_a_result_json_is_a_Loadlens_folder_even_with_Locust_CSVs_in_it()
     {
         using var temp = Fixture.Temp();
         foreach (var f in Directory.GetFiles(Fixture.Dir("locust-2.12.1-shop")))
@@ -139,10 +139,15 @@ public sealed class ImporterRegistryTests
             File.Copy(f, Path.Combine(temp.Path, Path.GetFileName(f)));
         }
 
-        temp.Write("result.json", "{}");
         ImporterRegistry.Default.Detect(temp.Path).Format.ShouldBe("locust");
-        File.Delete(Path.Combine(temp.Path, "shop_stats.csv"));
+
+        // loadlens run writes result.json next to its Locust-compatible CSVs: the exact result wins.
+        temp.Write("result.json", "{}");
         ImporterRegistry.Default.Detect(temp.Path).Format.ShouldBe("loadlens");
+
+        // Naming the prefix or a CSV still reads the Locust files.
+        ImporterRegistry.Default.Detect(Path.Combine(temp.Path, "shop_stats.csv")).Format.ShouldBe("locust");
+        ImporterRegistry.Default.Detect(Path.Combine(temp.Path, "shop")).Format.ShouldBe("locust");
     }
 
     private sealed class RenamedImporter(string format) : IResultImporter

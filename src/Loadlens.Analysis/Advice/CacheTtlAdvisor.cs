@@ -28,7 +28,7 @@ public sealed record CacheTtlAdvice(string Endpoint, double RequestsPerSecond, d
 /// </list>
 /// The expected hit ratio 1 − 1/(X·TTL) assumes one hot key; with K equally popular keys use X/K.
 /// </summary>
-public static class CacheTtlAdvisor
+internal static class CacheTtlAdvisor
 {
     private static readonly double[] NiceTtls = [5, 10, 15, 30, 60, 120, 300];
     private static readonly string[] NotCacheable = ["health", "healthz", "ready", "readyz", "live", "livez", "metrics", "ping", "status"];

@@ -15,7 +15,7 @@ public sealed record RecommendationItem(RecommendationTier Tier, string Text, IR
 public sealed record FindingReference(string RuleId, string? Endpoint, FindingSeverity Severity);
 
 /// <summary>Collects the findings' recommendations into one list grouped by tier.</summary>
-public static class RecommendationBuilder
+internal static class RecommendationBuilder
 {
     /// <summary>
     /// One item per distinct (tier, text) among <paramref name="findings"/>' recommendations, ordered by tier,

@@ -1,7 +1,7 @@
 namespace Loadlens.Analysis.Capacity;
 
 /// <summary>Shape of a curve for <see cref="Kneedle"/>.</summary>
-public enum CurveShape
+internal enum CurveShape
 {
     /// <summary>Bends down (throughput vs. load approaching a ceiling).</summary>
     Concave,
@@ -16,7 +16,7 @@ public enum CurveShape
 /// maximum of the difference curve, and accept a local maximum once the difference curve drops
 /// below its threshold before the next local maximum. Increasing curves only (what sweeps give).
 /// </summary>
-public static class Kneedle
+internal static class Kneedle
 {
     /// <summary>Find the first knee of an increasing curve; null when there is none (or fewer than 3 points).</summary>
     /// <param name="x">Strictly increasing x values.</param>

@@ -6,7 +6,7 @@ using Loadlens.Core.Scenarios;
 namespace Loadlens.Analysis.Capacity;
 
 /// <summary>Checks one sweep step against SLA targets and an error limit (used by <c>--until-sla</c> and capacity at SLA).</summary>
-public static class StepSla
+internal static class StepSla
 {
     /// <summary>SLA and error-limit violations of one run (a sweep step); empty when it passes.</summary>
     /// <param name="result">The step's result.</param>

@@ -6,7 +6,7 @@ namespace Loadlens.Analysis.Capacity;
 /// problem becomes a bounded 2-D search: a log-spaced grid, seeded also with Gunther's quadratic
 /// estimate, refined by a projected pattern search. Deterministic, no third-party optimiser.
 /// </summary>
-public static class UslFitter
+internal static class UslFitter
 {
     /// <summary>The USL: X(N) = λN / (1 + σ(N−1) + κN(N−1)).</summary>
     public static double Model(double sigma, double kappa, double lambda, double n)

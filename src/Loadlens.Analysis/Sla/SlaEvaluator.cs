@@ -10,7 +10,7 @@ namespace Loadlens.Analysis.Sla;
 /// Latency targets pass when the percentile is at or below the limit, the error rate when it is at or
 /// below the limit, throughput when it is at or above the minimum.
 /// </summary>
-public static class SlaEvaluator
+internal static class SlaEvaluator
 {
     /// <summary>Evaluate <paramref name="targets"/> against <paramref name="run"/>.</summary>
     public static IReadOnlyList<SlaCheck> Evaluate(RunResult run, IReadOnlyList<SlaTarget> targets)

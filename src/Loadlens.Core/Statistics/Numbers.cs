@@ -4,7 +4,7 @@ namespace Loadlens.Core.Statistics;
 /// The rounding every report uses for the numbers it writes (analysis evidence, SLA checks, JSON documents), so
 /// that the same value never reads differently in two outputs.
 /// </summary>
-public static class Numbers
+internal static class Numbers
 {
     /// <summary>
     /// Round to 3 decimals at or above 1 and to 4 significant digits below 1 (midpoints away from zero):

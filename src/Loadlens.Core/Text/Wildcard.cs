@@ -4,7 +4,7 @@ namespace Loadlens.Core.Text;
 /// The glob matching every endpoint pattern uses (SLA targets, scenario checks): <c>*</c> matches any run of
 /// characters, everything else matches itself (ordinal, case-sensitive), and the pattern must cover the whole text.
 /// </summary>
-public static class Wildcard
+internal static class Wildcard
 {
     /// <summary>True when <paramref name="pattern"/> matches the whole of <paramref name="text"/>.</summary>
     /// <param name="pattern">The pattern, e.g. <c>GET /api/*</c>.</param>

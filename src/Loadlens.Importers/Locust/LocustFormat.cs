@@ -7,7 +7,7 @@ internal sealed class LocustFormat : IResultImporter
 {
     public string Format => "locust";
 
-    /// <summary>First: a folder of Locust CSVs may also hold a result.json.</summary>
+    /// <summary>First: a Locust prefix or file is recognised by its name before any content check.</summary>
     public int Precedence => 60;
 
     public string FolderHint => "Locust *" + LocustImporter.StatsSuffix;
@@ -16,7 +16,10 @@ internal sealed class LocustFormat : IResultImporter
     {
         if (Directory.Exists(path))
         {
-            return LocustImporter.TryResolvePrefix(path) is not null || Directory.GetFiles(path, "*" + LocustImporter.StatsSuffix).Length > 0;
+            // A folder with a result.json is a Loadlens output folder: its loadlens_*.csv are a lossy export of
+            // that exact result, so the folder belongs to the loadlens format.
+            return !File.Exists(Path.Combine(path, "result.json"))
+                && (LocustImporter.TryResolvePrefix(path) is not null || Directory.GetFiles(path, "*" + LocustImporter.StatsSuffix).Length > 0);
         }
 
         if (!File.Exists(path))

@@ -9,7 +9,7 @@ namespace Loadlens.Reporting.Charts;
 /// The two sweep charts, as PNG and SVG: throughput vs. load with the fitted USL curve, knee,
 /// ceiling and capacity at SLA marked; latency percentiles vs. load with the SLA line and the latency knee.
 /// </summary>
-public static class SweepCharts
+internal static class SweepCharts
 {
     /// <summary>File name (without extension) of the throughput chart.</summary>
     public const string ThroughputChart = "throughput";

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Loadlens.Reporting.Console;
 
 /// <summary>Prints an analysis in the terminal: findings table, SLA table, recommendations by tier.</summary>
-public static class FindingsRenderer
+internal static class FindingsRenderer
 {
     /// <summary>Write the findings, SLA checks and recommendations of <paramref name="report"/>.</summary>
     /// <param name="console">Where to write.</param>

@@ -5,7 +5,7 @@ using Spectre.Console.Rendering;
 namespace Loadlens.Reporting.Console;
 
 /// <summary>The final per-endpoint result table printed at the end of a run (Spectre.Console).</summary>
-public static class ResultTableRenderer
+internal static class ResultTableRenderer
 {
     /// <summary>
     /// Build the per-endpoint table: Endpoint, Method, Requests, Failures, Success %, Min, Mean, Median,

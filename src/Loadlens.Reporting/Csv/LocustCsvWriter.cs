@@ -25,7 +25,7 @@ namespace Loadlens.Reporting.Csv;
 /// interval's rate and percentiles and the cumulative "Total" columns of all measured intervals so far.
 /// </para>
 /// </remarks>
-public static class LocustCsvWriter
+internal static class LocustCsvWriter
 {
     /// <summary>Header of <c>_stats.csv</c> (Locust 2.x, default percentiles).</summary>
     internal const string StatsHeader =

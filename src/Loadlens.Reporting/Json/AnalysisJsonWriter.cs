@@ -9,7 +9,7 @@ namespace Loadlens.Reporting.Json;
 /// as null; the finding shape is shared with the sweep-analysis JSON. The output depends only on the report, so it
 /// can be compared byte for byte.
 /// </summary>
-public static class AnalysisJsonWriter
+internal static class AnalysisJsonWriter
 {
     /// <summary>Render the report as indented JSON text with <c>\n</c> line ends.</summary>
     public static string Render(AnalysisReport report)

@@ -13,7 +13,7 @@ namespace Loadlens.Reporting.Json;
 /// 3 decimals (4 significant digits below 1, <see cref="Core.Statistics.Numbers.Round"/>), non-finite numbers as null —
 /// the same rules as the analysis JSON; the output depends only on its inputs, so it can be compared byte for byte.
 /// </summary>
-public static class SweepAnalysisJsonWriter
+internal static class SweepAnalysisJsonWriter
 {
     /// <summary>Version of this document's schema.</summary>
     public const int SchemaVersion = 1;

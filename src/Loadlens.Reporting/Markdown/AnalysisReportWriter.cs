@@ -12,7 +12,7 @@ namespace Loadlens.Reporting.Markdown;
 /// recommendations by tier and cache-TTL advice. Depends only on its inputs (invariant culture,
 /// <c>\n</c> line ends), so it can be compared byte for byte.
 /// </summary>
-public static class AnalysisReportWriter
+internal static class AnalysisReportWriter
 {
     private static readonly RecommendationTier[] Tiers = [RecommendationTier.Immediate, RecommendationTier.ShortTerm, RecommendationTier.LongTerm];
 

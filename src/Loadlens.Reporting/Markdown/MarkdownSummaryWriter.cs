@@ -9,7 +9,7 @@ namespace Loadlens.Reporting.Markdown;
 /// latency table, open-model arrival accounting, status codes and errors. The output depends only on the
 /// result (no current time, invariant culture, <c>\n</c> line ends), so it can be compared byte for byte.
 /// </summary>
-public static class MarkdownSummaryWriter
+internal static class MarkdownSummaryWriter
 {
     private const int MaxMessageLength = 200;
 

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Loadlens.Reporting.Sweep;
 
 /// <summary>The console view of a sweep: a table per step, then capacity, fit, knees and findings.</summary>
-public static class SweepConsoleRenderer
+internal static class SweepConsoleRenderer
 {
     /// <summary>Write the sweep summary to <paramref name="console"/>.</summary>
     public static void Write(IAnsiConsole console, SweepResult sweep, CapacityReport report)

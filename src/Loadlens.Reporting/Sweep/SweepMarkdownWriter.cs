@@ -5,7 +5,7 @@ using Loadlens.Core.Results;
 namespace Loadlens.Reporting.Sweep;
 
 /// <summary>Writes <c>sweep.md</c>: capacity at SLA, the step table, the USL fit, knees, findings and the charts.</summary>
-public static class SweepMarkdownWriter
+internal static class SweepMarkdownWriter
 {
     /// <summary>Render the Markdown report. <paramref name="charts"/> are image file names relative to the report (may be empty).</summary>
     public static string Render(SweepResult sweep, CapacityReport report, IReadOnlyList<string> charts)
