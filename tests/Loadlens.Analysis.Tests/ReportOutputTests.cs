@@ -72,4 +72,17 @@ public sealed class ReportOutputTests
         text.ShouldContain("SLA: FAIL");
         text.ShouldContain("Short-term:");
     }
+
+    [Fact]
+    public async Task Console_output_of_the_shop_run_matches_golden()
+    {
+        // What `loadlens analyze` prints for the shop run: the result table, then findings, SLA and advice
+        // (fixed width, no colour).
+        var run = await ShopFixtureTests.ImportShopAsync();
+        var report = Analyzer.Analyze(run, new AnalysisOptions { Sla = ShopSla });
+        var console = new TestConsole().Width(160);
+        ResultTableRenderer.Write(console, run);
+        FindingsRenderer.Write(console, report);
+        Golden.AssertMatches("shop-console.txt", console.Output.ReplaceLineEndings("\n"));
+    }
 }

@@ -67,3 +67,15 @@ public sealed class ResultTableRendererTests
         footer.ShouldNotContain("arrivals");
     }
 }
+
+/// <summary>The console table as a whole, fixed width and no colour, pinned in Golden/console-table.txt.</summary>
+public sealed class ResultTableRendererGoldenTests
+{
+    [Fact]
+    public void Table_matches_golden()
+    {
+        var console = new TestConsole().Width(160);
+        ResultTableRenderer.Write(console, TestResults.Create());
+        Golden.AssertMatches("console-table.txt", System.Text.Encoding.UTF8.GetBytes(console.Output.ReplaceLineEndings("\n")));
+    }
+}
