@@ -42,17 +42,23 @@ public static class RunResultJson
         }
         catch (JsonException ex)
         {
-            var line = (int)(ex.LineNumber ?? 0) + 1;
-            var column = (int)(ex.BytePositionInLine ?? 0) + 1;
-            var message = ex.Message;
-            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            if (cut > 0)
-            {
-                message = message[..cut];
-            }
-
-            throw new InputFormatException(sourceName, line, column, (ex.Path is { Length: > 1 } p ? $"at {p}: " : string.Empty) + message, ex);
+            throw Located(ex, sourceName);
         }
+    }
+
+    /// <summary>A JSON error as an <see cref="InputFormatException"/> at its 1-based line and column, with the JSON path.</summary>
+    internal static InputFormatException Located(JsonException ex, string? sourceName)
+    {
+        var line = (int)(ex.LineNumber ?? 0) + 1;
+        var column = (int)(ex.BytePositionInLine ?? 0) + 1;
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            message = message[..cut];
+        }
+
+        return new InputFormatException(sourceName, line, column, (ex.Path is { Length: > 1 } p ? $"at {p}: " : string.Empty) + message, ex);
     }
 
     /// <summary>Read a result file.</summary>

@@ -47,16 +47,7 @@ public static class SweepResultJson
         }
         catch (JsonException ex)
         {
-            var line = (int)(ex.LineNumber ?? 0) + 1;
-            var column = (int)(ex.BytePositionInLine ?? 0) + 1;
-            var message = ex.Message;
-            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            if (cut > 0)
-            {
-                message = message[..cut];
-            }
-
-            throw new InputFormatException(sourceName, line, column, (ex.Path is { Length: > 1 } p ? $"at {p}: " : string.Empty) + message, ex);
+            throw RunResultJson.Located(ex, sourceName);
         }
     }
 

@@ -208,11 +208,7 @@ internal sealed class Http1ResponseParser
                         return ParseStatus.NeedMore;
                     }
 
-                    var take = (int)Math.Min(_remaining, rest.Length);
-                    TakeBody(rest[..take]);
-                    Advance(ParseStatus.NeedMore, ref consumed, take);
-                    _remaining -= take;
-                    if (_remaining == 0)
+                    if (TakeRemaining(rest, ref consumed))
                     {
                         _state = State.Done;
                         return ParseStatus.Complete;
@@ -268,11 +264,7 @@ internal sealed class Http1ResponseParser
                         return ParseStatus.NeedMore;
                     }
 
-                    var take = (int)Math.Min(_remaining, rest.Length);
-                    TakeBody(rest[..take]);
-                    Advance(ParseStatus.NeedMore, ref consumed, take);
-                    _remaining -= take;
-                    if (_remaining == 0)
+                    if (TakeRemaining(rest, ref consumed))
                     {
                         _state = State.ChunkDataEnd;
                     }
@@ -430,6 +422,16 @@ internal sealed class Http1ResponseParser
         ErrorKind = kind;
         Error = message;
         return ParseStatus.Error;
+    }
+
+    /// <summary>Consume up to the remaining bytes of the current body part (Content-Length body or chunk); true when it is complete.</summary>
+    private bool TakeRemaining(ReadOnlySpan<byte> rest, ref int consumed)
+    {
+        var take = (int)Math.Min(_remaining, rest.Length);
+        TakeBody(rest[..take]);
+        Advance(ParseStatus.NeedMore, ref consumed, take);
+        _remaining -= take;
+        return _remaining == 0;
     }
 
     private void TakeBody(ReadOnlySpan<byte> bytes)

@@ -1,6 +1,3 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
-
 using Loadlens.Core;
 using Loadlens.Core.Scenarios;
 
@@ -24,32 +21,27 @@ public static class ScenarioFile
     public static ScenarioDefinition Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string yaml;
+        if (path.Trim().Length == 0)
+        {
+            throw new InputFormatException(path, 0, 0, "file not found");
+        }
+
         string fullPath;
         try
         {
-            if (path.Trim().Length == 0)
-            {
-                throw new InputFormatException(path, 0, 0, "file not found");
-            }
-
             fullPath = Path.GetFullPath(path);
-            if (Directory.Exists(fullPath))
-            {
-                throw new InputFormatException(path, 0, 0, "is a directory, not a scenario file");
-            }
-
-            yaml = File.ReadAllText(fullPath);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputFormatException(path, 0, 0, "file not found", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
         {
             throw new InputFormatException(path, 0, 0, $"cannot read the file: {ex.Message}", ex);
         }
 
+        if (Directory.Exists(fullPath))
+        {
+            throw new InputFormatException(path, 0, 0, "is a directory, not a scenario file");
+        }
+
+        var yaml = YamlDocument.ReadFile(path, fullPath);
         var baseDirectory = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();
         return Parse(yaml, path, baseDirectory, System.Environment.GetEnvironmentVariable);
     }
@@ -69,32 +61,6 @@ public static class ScenarioFile
         ArgumentNullException.ThrowIfNull(baseDirectory);
         ArgumentNullException.ThrowIfNull(environment);
 
-        try
-        {
-            // The streaming pre-check guards the representation model against inputs that overflow the stack.
-            YamlPreflight.Check(yaml, sourceName);
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count == 0)
-            {
-                throw new InputFormatException(sourceName, 1, 1, "the scenario file is empty");
-            }
-
-            return new ScenarioParser(sourceName, baseDirectory, environment).Parse(stream.Documents[0].RootNode);
-        }
-        catch (InputFormatException)
-        {
-            throw;
-        }
-        catch (YamlException ex)
-        {
-            throw YamlErrors.At(sourceName, ex.Start, "invalid YAML: " + ex.Message, ex);
-        }
-#pragma warning disable CA1031 // Contract: nothing but InputFormatException leaves the loader.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            throw new InputFormatException(sourceName, 0, 0, $"cannot read the scenario: {ex.Message}", ex);
-        }
+        return YamlDocument.Parse(yaml, sourceName, "scenario file", "the scenario", root => new ScenarioParser(sourceName, baseDirectory, environment).Parse(root));
     }
 }

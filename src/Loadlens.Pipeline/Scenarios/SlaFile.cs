@@ -1,6 +1,3 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
-
 using Loadlens.Core;
 using Loadlens.Core.Scenarios;
 
@@ -20,25 +17,12 @@ public static class SlaFile
     public static IReadOnlyList<SlaTarget> Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string yaml;
-        try
+        if (path.Trim().Length == 0 || Directory.Exists(path))
         {
-            if (path.Trim().Length == 0 || Directory.Exists(path))
-            {
-                throw new InputFormatException(path, 0, 0, "not an SLA file");
-            }
-
-            yaml = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputFormatException(path, 0, 0, "file not found", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new InputFormatException(path, 0, 0, $"cannot read the file: {ex.Message}", ex);
+            throw new InputFormatException(path, 0, 0, "not an SLA file");
         }
 
+        var yaml = YamlDocument.ReadFile(path, path);
         return Parse(yaml, path);
     }
 
@@ -51,38 +35,10 @@ public static class SlaFile
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
-        try
+        return YamlDocument.Parse(yaml, sourceName, "SLA file", "the SLA file", root =>
         {
-            YamlPreflight.Check(yaml, sourceName);
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count == 0)
-            {
-                throw new InputFormatException(sourceName, 1, 1, "the SLA file is empty");
-            }
-
-            var parser = new ScenarioParser(sourceName, Directory.GetCurrentDirectory(), _ => null);
-            var targets = parser.ParseSlaDocument(stream.Documents[0].RootNode);
-            if (targets.Count == 0)
-            {
-                throw new InputFormatException(sourceName, 1, 1, "the SLA file has no entries");
-            }
-
-            return targets;
-        }
-        catch (InputFormatException)
-        {
-            throw;
-        }
-        catch (YamlException ex)
-        {
-            throw YamlErrors.At(sourceName, ex.Start, "invalid YAML: " + ex.Message, ex);
-        }
-#pragma warning disable CA1031 // Contract: nothing but InputFormatException leaves the loader.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            throw new InputFormatException(sourceName, 0, 0, $"cannot read the SLA file: {ex.Message}", ex);
-        }
+            var targets = new ScenarioParser(sourceName, Directory.GetCurrentDirectory(), _ => null).ParseSlaDocument(root);
+            return targets.Count > 0 ? targets : throw new InputFormatException(sourceName, 1, 1, "the SLA file has no entries");
+        });
     }
 }
