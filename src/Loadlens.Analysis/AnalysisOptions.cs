@@ -27,6 +27,12 @@ public sealed record AnalysisOptions
     public long MinRequests { get; init; } = 50;
 
     /// <summary>
+    /// The default exit gate: the largest share of failed requests a run may have and still pass (0.01 = 1 %),
+    /// SLA or not. Null turns the gate off (<c>--no-gate</c>).
+    /// </summary>
+    public double? MaxErrorRate { get; init; } = 0.01;
+
+    /// <summary>
     /// SLA targets to check instead of the ones recorded with the run (from <c>--sla FILE</c>); null uses
     /// <see cref="Core.Results.RunResult.Sla"/>.
     /// </summary>

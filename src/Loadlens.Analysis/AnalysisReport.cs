@@ -40,6 +40,12 @@ public sealed record AnalysisReport
     /// <summary>True when every SLA check passed (or there were none).</summary>
     public bool SlaPassed => Sla.All(s => s.Passed);
 
+    /// <summary>The default exit gate on the failure share; null when it is off.</summary>
+    public GateCheck? Gate { get; init; }
+
+    /// <summary>The verdict: the SLA and the gate both passed.</summary>
+    public bool Passed => SlaPassed && Gate?.Passed != false;
+
     /// <summary>The worst severity among the findings for <paramref name="endpoint"/>, or null when it has none.</summary>
     public FindingSeverity? WorstSeverity(string endpoint)
     {

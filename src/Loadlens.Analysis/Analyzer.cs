@@ -50,6 +50,7 @@ public static class Analyzer
             Sla = sla,
             Recommendations = recommendations,
             CacheTtl = cache,
+            Gate = opts.MaxErrorRate is { } limit ? new GateCheck(limit, run.Total.Requests, run.Total.Failures) : null,
         };
     }
 }

@@ -5,7 +5,7 @@ using Loadlens.Cli.Infrastructure;
 namespace Loadlens.Cli;
 
 /// <summary>The composition root: builds the command tree and maps failures to exit codes.</summary>
-internal static class LoadlensCli
+internal static partial class LoadlensCli
 {
     public static async Task<int> RunAsync(string[] args, CliContext? context = null)
     {
@@ -18,12 +18,13 @@ internal static class LoadlensCli
             SweepCommand.Create(() => cli),
         };
 
-        var parse = root.Parse(args);
+        // No response files: '--body @file' means "read the body from file", not "splice file into the arguments".
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
             {
-                cli.Error.WriteLine($"error: {error.Message}");
+                cli.Error.WriteLine($"error: {Explain(error.Message, parse.CommandResult.Command)}");
             }
 
             cli.Error.WriteLine("Run 'loadlens --help' for usage.");
@@ -51,4 +52,23 @@ internal static class LoadlensCli
             return ExitCodes.RunFailed;
         }
     }
+
+    /// <summary>A parse error, with "did you mean" for a mistyped option (<c>--user</c> → <c>--users</c>).</summary>
+    internal static string Explain(string message, Command command)
+    {
+        var match = UnrecognizedToken().Match(message);
+        if (!match.Success || !match.Groups[1].Value.StartsWith('-'))
+        {
+            return message;
+        }
+
+        var token = match.Groups[1].Value;
+        var names = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal));
+        return Loadlens.Pipeline.Scenarios.Suggestions.Closest(token, names) is { } suggestion
+            ? $"unknown option '{token}' for '{command.Name}'; did you mean '{suggestion}'?"
+            : $"unknown option '{token}' for '{command.Name}' (see 'loadlens {command.Name} --help')";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Unrecognized command or argument '(.+)'\\.?$")]
+    private static partial System.Text.RegularExpressions.Regex UnrecognizedToken();
 }

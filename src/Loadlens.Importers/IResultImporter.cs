@@ -3,14 +3,14 @@ using Loadlens.Core.Results;
 namespace Loadlens.Importers;
 
 /// <summary>
-/// One result format: its <c>--format</c> name, how it is recognised, and its reader. Register an
+/// One result format: its <c>--input-format</c> name, how it is recognised, and its reader. Register an
 /// implementation with <see cref="ImporterRegistry.Register"/>; detection asks the importers stage by stage
 /// (path, then content, then file name) in descending <see cref="Precedence"/>, and the first that
 /// recognises the input reads it.
 /// </summary>
 public interface IResultImporter
 {
-    /// <summary>The name <c>--format</c> takes (lower case, no <c>:</c>), e.g. <c>jmeter</c>.</summary>
+    /// <summary>The name <c>--input-format</c> takes (lower case, no <c>:</c>), e.g. <c>jmeter</c>.</summary>
     string Format { get; }
 
     /// <summary>

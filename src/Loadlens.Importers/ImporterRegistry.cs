@@ -123,7 +123,7 @@ public sealed class ImporterRegistry
         var name = Path.GetFileName(path);
         return Array.Find(importers, i => i.MatchesContent(head))
             ?? Array.Find(importers, i => i.MatchesName(name))
-            ?? throw new InputFormatException(path, 1, 1, $"cannot tell the format of this file; pass --format ({string.Join(", ", Formats)})");
+            ?? throw new InputFormatException(path, 1, 1, $"cannot tell the format of this file; pass --input-format ({string.Join(", ", Formats)})");
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public static class ResultImporter
     /// <summary>Start of the problem text when an importer failed in an unexpected way (a bug, reported as bad input).</summary>
     public const string InternalErrorPrefix = "could not be read (importer error):";
 
-    /// <summary>Format names accepted by <c>--format</c>.</summary>
+    /// <summary>Format names accepted by <c>--input-format</c>.</summary>
     public static IReadOnlyList<string> Formats => ImporterRegistry.Default.Formats;
 
     /// <summary>Reads <paramref name="path"/>; <paramref name="format"/> forces a format, null auto-detects.</summary>

@@ -73,10 +73,16 @@ public static class LoadlensPipeline
             messages.Add($"warning: the run did not complete: {result.Outcome.Message ?? result.Outcome.StopReason}");
             verdict = Verdict.RunFailed;
         }
-        else if (!analysis.SlaPassed)
+        else if (result.Total.Requests == 0)
         {
-            messages.Add($"SLA failed: {analysis.Sla.Count(s => !s.Passed)} of {analysis.Sla.Count} checks (see analysis.md)");
-            verdict = Verdict.ThresholdFailed;
+            messages.Add(scenario.Load.Iterations is { } n && scenario.Load.WarmUp > TimeSpan.Zero
+                ? $"error: nothing was measured: all {n} iterations ran inside the {scenario.Load.WarmUp.TotalSeconds:0.###} s warm-up (shorten --warmup or raise --iterations)"
+                : "error: nothing was measured: no request completed after the warm-up");
+            verdict = Verdict.RunFailed;
+        }
+        else if (RunVerdict(analysis, messages, " (see analysis.md)") is { } failed)
+        {
+            verdict = failed;
         }
 
         return new PipelineResult
@@ -135,6 +141,11 @@ public static class LoadlensPipeline
             messages.Add($"warning: the sweep did not complete: {sweep.Outcome.Message ?? sweep.Outcome.StopReason}");
             verdict = Verdict.RunFailed;
         }
+        else if (sweep.Steps.All(st => st.Result.Total.Requests == 0))
+        {
+            messages.Add("error: nothing was measured: no step completed a request after its warm-up");
+            verdict = Verdict.RunFailed;
+        }
         else if (!report.SlaPassed)
         {
             messages.Add($"SLA failed: no step met {report.Capacity.Criteria}");
@@ -184,11 +195,7 @@ public static class LoadlensPipeline
                 var run = await ResultImporter.ImportAsync(options.Input, options.InputFormat, cancellationToken).ConfigureAwait(false);
                 var analysis = Analyzer.Analyze(run, options.Analysis);
                 context = OutputContext.ForRun(run, analysis);
-                verdict = analysis.SlaPassed ? Verdict.Ok : Verdict.ThresholdFailed;
-                if (!analysis.SlaPassed)
-                {
-                    messages.Add($"SLA failed: {analysis.Sla.Count(s => !s.Passed)} of {analysis.Sla.Count} checks");
-                }
+                verdict = RunVerdict(analysis, messages, string.Empty) ?? Verdict.Ok;
             }
         }
         catch (InputFormatException ex)
@@ -235,7 +242,8 @@ public static class LoadlensPipeline
         string? directory = null;
         if (options.OutputDirectory is { } folder)
         {
-            (directory, var written, var folderFailures, _) = await WriteFolderAsync(context, registry, folder, folder, messages, cancellationToken).ConfigureAwait(false);
+            var name = context.Run is { } r ? OutputFolder.Default(r.Name, r.StartedAt) : OutputFolder.Default(context.Sweep!.Name + "-sweep", context.Sweep.StartedAt);
+            (directory, var written, var folderFailures, _) = await WriteFolderAsync(context, registry, folder, name, messages, cancellationToken).ConfigureAwait(false);
             files.AddRange(written);
             failures.AddRange(folderFailures);
         }
@@ -289,6 +297,12 @@ public static class LoadlensPipeline
     /// <summary>The sweep plan of <paramref name="options"/>: levels, step length, SLA, stop rule; every problem is bad input.</summary>
     internal static SweepPlan BuildPlan(SweepOptions options)
     {
+        var o = options.Scenario.Overrides;
+        if (o.Users is not null || o.Rate is not null || o.Duration is not null || o.Iterations is not null || o.Stages is not null || o.WarmUp is not null)
+        {
+            throw new InputFormatException("a sweep sets users, rate, duration, iterations, stages and warm-up per step (SweepOptions.Levels/Stages/StepDuration/StepIterations/StepWarmup), not through the scenario overrides");
+        }
+
         var scenario = ScenarioResolver.ResolveUnchecked(options.Scenario);
         var model = options.Model;
         var levels = options.Levels;
@@ -303,7 +317,7 @@ public static class LoadlensPipeline
             var stages = OptionText.Stages(stagesText, model, "--stages");
             if (stages.Select(s => s.Duration).Distinct().Count() > 1)
             {
-                throw new InputFormatException("--stages: every sweep step has the same length (e.g. 20s:1,20s:5,20s:10); give --step for a common length");
+                throw new InputFormatException("--stages: every sweep step has the same length (e.g. 20s:1,20s:5,20s:10), or give the levels with --users/--rate and the length with --step");
             }
 
             levels = [.. stages.Select(s => s.Target)];
@@ -378,7 +392,7 @@ public static class LoadlensPipeline
             foreach (var hook in hooks)
             {
                 var before = setup;
-                setup = await hook.BeforeRunAsync(setup, cancellationToken).ConfigureAwait(false);
+                setup = await Hooked(hook, () => hook.BeforeRunAsync(setup, cancellationToken)).ConfigureAwait(false);
                 entered.Add((hook, before));
             }
 
@@ -387,7 +401,8 @@ public static class LoadlensPipeline
             {
                 var hook = entered[i].Hook;
                 entered.RemoveAt(i);
-                result = await hook.AfterRunAsync(setup, result, cancellationToken).ConfigureAwait(false);
+                var done = result;
+                result = await Hooked(hook, () => hook.AfterRunAsync(setup, done, cancellationToken)).ConfigureAwait(false);
             }
 
             return result;
@@ -403,11 +418,40 @@ public static class LoadlensPipeline
         }
     }
 
+    /// <summary>ThresholdFailed with its reason when the SLA or the default gate failed, else null.</summary>
+    private static Verdict? RunVerdict(AnalysisReport analysis, List<string> messages, string seeAlso)
+    {
+        if (!analysis.SlaPassed)
+        {
+            messages.Add($"SLA failed: {analysis.Sla.Count(s => !s.Passed)} of {analysis.Sla.Count} checks{seeAlso}");
+        }
+
+        if (analysis.Gate is { Passed: false } gate)
+        {
+            messages.Add($"gate failed: {Reporting.AnalysisText.Gate(gate)}; --max-error-rate sets the limit, --no-gate turns it off");
+        }
+
+        return analysis.Passed ? null : Verdict.ThresholdFailed;
+    }
+
+    /// <summary>Runs a hook step; its failure (not a cancellation) becomes a <see cref="RunHookException"/> naming the hook.</summary>
+    private static async ValueTask<T> Hooked<T>(IRunHook hook, Func<ValueTask<T>> step)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException or RunHookException))
+        {
+            throw new RunHookException($"the run hook {hook.GetType().Name} failed: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>The verdict of a run that threw, or null for an exception that is not a run failure.</summary>
     private static PipelineResult? RunError(Exception ex, CancellationToken cancellationToken) => ex switch
     {
-        OperationCanceledException when cancellationToken.IsCancellationRequested => Failed(Verdict.RunFailed, "interrupted before the run started; nothing was measured"),
-        TargetUnreachableException => Failed(Verdict.RunFailed, "error: " + ex.Message),
+        OperationCanceledException when cancellationToken.IsCancellationRequested => Failed(Verdict.RunFailed, "error: interrupted before the run started; nothing was measured"),
+        TargetUnreachableException or RunHookException => Failed(Verdict.RunFailed, "error: " + ex.Message),
         TargetNotAllowedException or ArgumentException or InputFormatException => Failed(Verdict.UsageError, "error: " + ex.Message),
         _ => null,
     };
@@ -428,11 +472,19 @@ public static class LoadlensPipeline
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var fallback = Path.Combine(Path.GetTempPath(), fallbackName);
-            messages.Add($"error: cannot write results to {directory}: {ex.Message}; writing them to {fallback} instead");
+            var fallback = Path.Combine(Path.GetTempPath(), fallbackName.TrimStart('/', '\\'));
+            messages.Add($"error: cannot write results to {directory}: {ex.Message.TrimEnd('.')}; writing them to {fallback} instead");
             directory = fallback;
-            written = await registry.WriteAllAsync(context, directory, CancellationToken.None).ConfigureAwait(false);
             failed = true;
+            try
+            {
+                written = await registry.WriteAllAsync(context, directory, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                messages.Add($"error: cannot write results to {fallback} either: {again.Message.TrimEnd('.')}");
+                return (directory, [], [new OutputFailure("output folder", again.Message, again)], true);
+            }
         }
 
         foreach (var failure in written.Failures)
@@ -469,5 +521,27 @@ public static class LoadlensPipeline
             // Bad input must never surface as a crash: a sweep document that parses but cannot be analysed is bad input.
             throw new InputFormatException(path, 0, 0, $"could not be analysed as a sweep: {ex.GetType().Name}: {ex.Message}", ex);
         }
+    }
+}
+
+/// <summary>A run hook failed: the run is not carried out (exit 3), whatever exception the hook threw.</summary>
+public sealed class RunHookException : Exception
+{
+    /// <summary>Create with a message.</summary>
+    public RunHookException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Create with a message and the hook's exception.</summary>
+    public RunHookException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>Required by analyzers.</summary>
+    public RunHookException()
+        : base("a run hook failed")
+    {
     }
 }

@@ -12,6 +12,12 @@ public sealed record ScenarioRequest
     /// <summary>A scenario file (.yaml/.yml or any existing file) or an http:// or https:// URL (quick mode). Ignored when <see cref="Definition"/> is set.</summary>
     public string? Target { get; init; }
 
+    /// <summary>
+    /// Quick mode: more URLs after <see cref="Target"/>, each its own endpoint on the same scheme://host:port.
+    /// Any URL may end in <c>@WEIGHT</c> (<c>http://127.0.0.1:5000/api/chefs@3</c>) to weight the mix.
+    /// </summary>
+    public IReadOnlyList<string> MoreUrls { get; init; } = [];
+
     /// <summary>A scenario built in code (C# callers, <c>demo</c>); the overrides still apply.</summary>
     public ScenarioDefinition? Definition { get; init; }
 
@@ -29,6 +35,13 @@ public sealed record ScenarioRequest
 
     /// <summary>Shorthand: quick mode against <paramref name="url"/>.</summary>
     public static ScenarioRequest ForUrl(string url, ScenarioOverrides? overrides = null) => new() { Target = url, Overrides = overrides ?? new() };
+
+    /// <summary>Shorthand: quick mode against several URLs (each its own endpoint; <c>URL@WEIGHT</c> weights one).</summary>
+    public static ScenarioRequest ForUrls(IReadOnlyList<string> urls, ScenarioOverrides? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        return new() { Target = urls.Count > 0 ? urls[0] : null, MoreUrls = [.. urls.Skip(1)], Overrides = overrides ?? new() };
+    }
 
     /// <summary>Shorthand: a scenario file.</summary>
     public static ScenarioRequest ForFile(string path, ScenarioOverrides? overrides = null) => new() { Target = path, Overrides = overrides ?? new() };

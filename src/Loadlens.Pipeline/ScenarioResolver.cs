@@ -46,6 +46,10 @@ public static class ScenarioResolver
         {
             scenario = ScenarioFile.Load(target);
             RejectQuickModeOptions(request);
+            if (request.MoreUrls.Count > 0)
+            {
+                throw new InputFormatException($"give either one scenario file or one or more URLs, not both (got '{request.MoreUrls[0]}' after {target})");
+            }
         }
         else
         {
@@ -76,11 +80,6 @@ public static class ScenarioResolver
 
     private static ScenarioDefinition QuickScenario(string target, ScenarioRequest request)
     {
-        if (!Uri.TryCreate(target, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new InputFormatException($"TARGET must be an http:// or https:// URL or an existing scenario file: '{target}'");
-        }
-
         var method = (request.Method ?? "GET").ToUpperInvariant();
         if (method.Length == 0 || method.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal)))
         {
@@ -94,13 +93,58 @@ public static class ScenarioResolver
             body = File.Exists(file) ? File.ReadAllText(file) : throw new InputFormatException($"--body: file not found: {file}");
         }
 
+        var urls = request.MoreUrls.Prepend(target).Select(QuickUrl).ToList();
+        var authority = urls[0].Url.GetLeftPart(UriPartial.Authority);
+        if (urls.Where(u => !string.Equals(u.Url.GetLeftPart(UriPartial.Authority), authority, StringComparison.OrdinalIgnoreCase)).Select(u => u.Text).FirstOrDefault() is { } other)
+        {
+            throw new InputFormatException($"every URL of one run goes to the same scheme://host:port ({authority}), but '{other}' does not; use a scenario file for several targets");
+        }
+
+        var endpoints = urls.Select(u => new EndpointDefinition { Name = $"{method} {u.Url.PathAndQuery}", Method = method, Path = u.Url.PathAndQuery, Body = body, Weight = u.Weight }).ToList();
+        if (endpoints.GroupBy(e => e.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InputFormatException($"'{twice.Key}' is given twice; give each URL once (weight one with URL@WEIGHT)");
+        }
+
         return new ScenarioDefinition
         {
-            Name = $"{url.Host}-{url.Port}",
-            BaseUrl = new Uri(url.GetLeftPart(UriPartial.Authority) + "/"),
-            Endpoints = [new EndpointDefinition { Name = $"{method} {url.AbsolutePath}", Method = method, Path = url.PathAndQuery, Body = body }],
+            Name = DefaultName(urls[0].Url, urls.Count),
+            BaseUrl = new Uri(authority + "/"),
+            Endpoints = endpoints,
             Load = QuickModeLoad,
         };
+    }
+
+    /// <summary>The default run name of quick mode: host, port and the first URL's path (<c>127.0.0.1-5080-api-products</c>).</summary>
+    internal static string DefaultName(Uri url, int urlCount)
+    {
+        var path = string.Join('-', url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var name = path.Length > 0 ? $"{url.Host}-{url.Port}-{path}" : $"{url.Host}-{url.Port}";
+        return urlCount > 1 ? $"{name}-and-{urlCount - 1}-more" : name;
+    }
+
+    private static (string Text, Uri Url, double Weight) QuickUrl(string text)
+    {
+        var weight = 1.0;
+        var url = text;
+        var at = text.LastIndexOf('@');
+        if (at > 0 && at > text.IndexOf("//", StringComparison.Ordinal) + 1 && text.IndexOf('/', text.IndexOf("//", StringComparison.Ordinal) + 2) is var slash && slash > 0 && at > slash)
+        {
+            var suffix = text[(at + 1)..];
+            if (!double.TryParse(suffix, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out weight) || !(weight > 0) || double.IsInfinity(weight))
+            {
+                throw new InputFormatException($"'{text}': the weight after '@' must be a positive number, e.g. {text[..at]}@3");
+            }
+
+            url = text[..at];
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new InputFormatException($"TARGET must be an http:// or https:// URL or an existing scenario file: '{text}'");
+        }
+
+        return (text, uri, weight);
     }
 
     private static ScenarioDefinition ApplyOverrides(ScenarioDefinition scenario, ScenarioOverrides o)
@@ -133,7 +177,14 @@ public static class ScenarioResolver
 
         if (o.Stages is { } stages)
         {
-            load = load with { Stages = OptionText.Stages(stages, load.Model, "--stages"), Duration = null };
+            if (o.Users is not null || o.Duration is not null)
+            {
+                throw new InputFormatException("--stages sets both the users (or rates) and the length of the run: drop --users and --duration");
+            }
+
+            // Rate targets (100/s) make the stages an open-model ramp, as --rate does.
+            var model = o.Rate is not null || stages.Contains('/', StringComparison.Ordinal) ? LoadModel.Open : load.Model;
+            load = load with { Model = model, Stages = OptionText.Stages(stages, model, "--stages"), Duration = null };
         }
 
         if (o.Think is { } think)

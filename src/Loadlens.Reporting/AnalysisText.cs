@@ -59,6 +59,13 @@ internal static class AnalysisText
         return text == "-0" ? "0" : text;
     }
 
+    /// <summary>The exit gate in words: "0.56 % of 6,259 requests failed (limit 1 %)".</summary>
+    public static string Gate(Loadlens.Analysis.Sla.GateCheck gate)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        return $"{Number(gate.FailureRate * 100)} % of {gate.Requests.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} requests failed (limit {Number(gate.Limit * 100)} %)";
+    }
+
     private static string Unit(string unit) => unit switch
     {
         "count" or "ratio" or "" => string.Empty,

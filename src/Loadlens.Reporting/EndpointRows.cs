@@ -13,6 +13,7 @@ internal sealed record EndpointRow(
     string Min,
     string Mean,
     string Median,
+    string StdDev,
     string P95,
     string P99,
     string Max,
@@ -22,11 +23,11 @@ internal sealed record EndpointRow(
 {
     /// <summary>Column headings, in order.</summary>
     public static IReadOnlyList<string> Headings { get; } =
-        ["Endpoint", "Method", "Requests", "Failures", "Success %", "Min", "Mean", "Median", "p95", "p99", "Max", "req/s"];
+        ["Endpoint", "Method", "Requests", "Failures", "Success %", "Min", "Mean", "Median", "Stdev", "p95", "p99", "Max", "req/s"];
 
     /// <summary>The cells after <see cref="Endpoint"/> and <see cref="Method"/>, in heading order.</summary>
     public IReadOnlyList<string> NumericCells =>
-        [Requests, Failures, SuccessPercent, Min, Mean, Median, P95, P99, Max, RequestsPerSecond];
+        [Requests, Failures, SuccessPercent, Min, Mean, Median, StdDev, P95, P99, Max, RequestsPerSecond];
 }
 
 /// <summary>Builds the per-endpoint rows: endpoints in result order, then the aggregate.</summary>
@@ -60,6 +61,7 @@ internal static class EndpointRows
             Min: L(latency.Min),
             Mean: L(latency.Mean),
             Median: L(latency.P50),
+            StdDev: L(latency.StdDev),
             P95: L(latency.P95),
             P99: L(latency.P99),
             Max: L(latency.Max),

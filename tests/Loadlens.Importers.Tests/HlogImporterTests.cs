@@ -82,7 +82,7 @@ public sealed class HlogImporterTests
 
         var asMicros = await ResultImporter.ImportAsync(path);
         asMicros.Total.Latency.P50.ShouldBe(1500, 3);
-        asMicros.Notes.ShouldContain(n => n.Contains("--format hlog:ns", StringComparison.Ordinal));
+        asMicros.Notes.ShouldContain(n => n.Contains("--input-format hlog:ns", StringComparison.Ordinal));
 
         var commented = temp.Write("commented.hlog", HlogText.Log(1714550400, null, [(null, 1714550400, 1, ns)], "#[Units: nanoseconds]"));
         (await ResultImporter.ImportAsync(commented)).Total.Latency.P50.ShouldBe(1.5, 0.003);

@@ -5,6 +5,7 @@ using Loadlens.Core;
 using Loadlens.Importers;
 using Loadlens.Pipeline;
 using Loadlens.Pipeline.Scenarios;
+using Loadlens.Reporting.Outputs;
 
 namespace Loadlens.Cli.Commands;
 
@@ -20,9 +21,11 @@ internal static class AnalyzeCommand
     };
 
     private static readonly Option<string?> Sla = new("--sla") { Description = "SLA targets (YAML; overrides the run's own): per endpoint p50/p95/p99/errorRate/minThroughput, '*' wildcards" };
-    private static readonly Option<string?> Format = new("--format", "-f") { Description = "Output: console, md or json (default console, or from the --out extension); an importer format name (locust, k6-json, …) is taken as --input-format" };
+    private static readonly Option<string?> Format = new("--format", "-f") { Description = "Output: console, or a document format of the output writers (md, json, …; default console, or from the --out extension); an importer format name (locust, k6-json, …) is taken as --input-format" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Write the report to this file instead of the terminal" };
     private static readonly Option<string?> InputFormat = new("--input-format") { Description = "Force the input format instead of detecting it (an importer format, or sweep)" };
+    private static readonly Option<string?> MaxErrorRate = new("--max-error-rate") { Description = "Exit gate: exit 1 when more than this share of requests failed, SLA or not (default 1%)" };
+    private static readonly Option<bool> NoGate = new("--no-gate") { Description = "Turn off the default exit gate" };
     private static readonly Option<string?> TailWarning = new("--p99-warning") { Description = "tail-latency warning threshold, e.g. 300ms (default)" };
     private static readonly Option<string?> TailCritical = new("--p99-critical") { Description = "tail-latency critical threshold, e.g. 500ms (default)" };
 
@@ -30,7 +33,7 @@ internal static class AnalyzeCommand
     {
         var command = new Command("analyze", "Diagnose a result: bottleneck findings with evidence, SLA pass/fail, tiered recommendations, cache-TTL advice")
         {
-            Input, Sla, Format, Out, InputFormat, TailWarning, TailCritical,
+            Input, Sla, Format, Out, InputFormat, MaxErrorRate, NoGate, TailWarning, TailCritical,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -76,17 +79,18 @@ internal static class AnalyzeCommand
             format = "md";
         }
 
-        if (format is not ("console" or "md" or "json"))
+        var documents = DocumentFormats();
+        if (format != "console" && !documents.Contains(format, StringComparer.OrdinalIgnoreCase))
         {
-            throw new InputFormatException($"--format must be console, md or json, got '{format}'");
+            throw new InputFormatException($"--format must be console or a document format ({string.Join(", ", documents)}), got '{format}'");
         }
 
         if (format == "console" && outPath is not null)
         {
-            throw new InputFormatException("--out writes a file: use --format md or json (or an .md/.json file name)");
+            throw new InputFormatException($"--out writes a file: use --format {string.Join(" or ", documents)} (or a file name with that extension)");
         }
 
-        var analysis = AnalysisOptions.Default;
+        var analysis = AnalysisOptions.Default with { MaxErrorRate = SharedOptions.GateLimit(parse, NoGate, parse.GetValue(MaxErrorRate), "--max-error-rate") };
         if (parse.GetValue(Sla) is { } slaPath)
         {
             analysis = analysis with { Sla = SlaFile.Load(slaPath) };
@@ -123,10 +127,14 @@ internal static class AnalyzeCommand
         return string.Equals(baseName, LoadlensPipeline.SweepFormat, StringComparison.OrdinalIgnoreCase) || ResultImporter.Formats.Contains(baseName, StringComparer.OrdinalIgnoreCase);
     }
 
-    private static string? FormatFromExtension(string? path) => Path.GetExtension(path ?? string.Empty).ToLowerInvariant() switch
+    /// <summary>The document formats the registered output writers offer (md, json, and any writer added later).</summary>
+    private static IReadOnlyList<string> DocumentFormats() =>
+        [.. OutputRegistry.Default.Writers.Select(w => w.Format).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private static string? FormatFromExtension(string? path)
     {
-        ".md" or ".markdown" => "md",
-        ".json" => "json",
-        _ => null,
-    };
+        var extension = Path.GetExtension(path ?? string.Empty).TrimStart('.').ToLowerInvariant();
+        extension = extension is "markdown" ? "md" : extension;
+        return DocumentFormats().FirstOrDefault(f => string.Equals(f, extension, StringComparison.OrdinalIgnoreCase));
+    }
 }

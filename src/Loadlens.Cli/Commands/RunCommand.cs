@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Loadlens.Analysis;
 using Loadlens.Cli.Infrastructure;
 using Loadlens.Pipeline;
 
@@ -14,13 +15,14 @@ internal static class RunCommand
     private static readonly Option<long?> Iterations = new("--iterations", "-n") { Description = "Total requests across all users (closed model), instead of a duration" };
     private static readonly Option<string?> Stages = new("--stages") { Description = "Ramp stages as DURATION:TARGET,… e.g. 20s:50,1m:50,10s:0" };
     private static readonly Option<string?> Warmup = new("--warmup", "-w") { Description = "Warm-up excluded from statistics, e.g. 5s" };
+    private static readonly Option<string?> MaxErrorRate = new("--max-error-rate") { Description = "Exit gate: exit 1 when more than this share of requests failed, SLA or not (default 1%)" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Output folder (default ./loadlens-results/<name>-<timestamp>/)" };
 
     public static Command Create(Func<CliContext> context)
     {
         var command = new Command("run", "Run a load test against a URL or a scenario file and write result.json, Locust CSV, summary.md and the analysis")
         {
-            Users, Duration, Rate, Iterations, Stages, Warmup, Out,
+            Users, Duration, Rate, Iterations, Stages, Warmup, MaxErrorRate, Out,
         };
         Shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -49,6 +51,7 @@ internal static class RunCommand
             WarmUp = parse.GetValue(Warmup) is { } w ? OptionText.Duration(w, "--warmup") : null,
         }),
         Runner = Shared.Runner(parse, cli),
+        Analysis = AnalysisOptions.Default with { MaxErrorRate = SharedOptions.GateLimit(parse, Shared.NoGate, parse.GetValue(MaxErrorRate), "--max-error-rate") },
         OutputDirectory = parse.GetValue(Out),
         Hooks = [new ConsoleRunHook(cli)],
     };

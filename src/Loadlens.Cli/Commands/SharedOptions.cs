@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Loadlens.Analysis;
 using Loadlens.Cli.Infrastructure;
 using Loadlens.Core;
 using Loadlens.Engine;
@@ -12,7 +13,11 @@ namespace Loadlens.Cli.Commands;
 /// </summary>
 internal sealed class SharedOptions
 {
-    public Argument<string> Target { get; } = new("target") { Description = "A URL (quick mode) or a scenario file (.yaml/.yml)" };
+    public Argument<string[]> Targets { get; } = new("target")
+    {
+        Description = "A scenario file (.yaml/.yml), or one or more URLs (quick mode; each its own endpoint, URL@WEIGHT weights one)",
+        Arity = ArgumentArity.OneOrMore,
+    };
 
     public Option<string?> Think { get; } = new("--think") { Description = "Think time between a user's requests: 1s, or a uniform range 0.5s-2s" };
 
@@ -45,22 +50,36 @@ internal sealed class SharedOptions
         Description = "How requests are sent: auto (epoll for closed-model plain http:// on Linux, lean HTTP/1.1 otherwise, SocketsHttpHandler for HTTP/2), epoll, lean, sockets",
     }.AcceptOnlyFromAmong("auto", "epoll", "lean", "sockets");
 
+    public Option<bool> NoGate { get; } = new("--no-gate") { Description = "Turn off the default exit gate (exit 1 when more than --max-error-rate of the requests failed, SLA or not)" };
+
     public Option<int?> EventLoops { get; } = new("--event-loops") { Description = "epoll transport: number of event-loop threads (default: one per usable core, at most one per user)" };
 
     /// <summary>Add the argument and every shared option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        command.Add(Target);
-        foreach (var option in new Option[] { Think, Headers, Method, Body, ExpectStatus, ExpectBody, Timeout, Http2, MaxInFlight, Name, Seed, AllowRemote, Insecure, Transport, EventLoops })
+        command.Add(Targets);
+        foreach (var option in new Option[] { Think, Headers, Method, Body, ExpectStatus, ExpectBody, Timeout, Http2, MaxInFlight, Name, Seed, AllowRemote, Insecure, Transport, EventLoops, NoGate })
         {
             command.Add(option);
         }
     }
 
     /// <summary>The scenario request: the target, quick-mode request settings and <paramref name="load"/> with the shared overrides.</summary>
-    public ScenarioRequest Request(ParseResult parse, ScenarioOverrides load) => new()
+    public ScenarioRequest Request(ParseResult parse, ScenarioOverrides load)
     {
-        Target = parse.GetValue(Target),
+        // Several targets are allowed, so an unknown option would otherwise be taken for one: name it instead.
+        if (parse.GetValue(Targets)?.FirstOrDefault(t => t.StartsWith('-')) is { } option)
+        {
+            throw new InputFormatException(LoadlensCli.Explain($"Unrecognized command or argument '{option}'.", parse.CommandResult.Command));
+        }
+
+        return RequestOf(parse, load);
+    }
+
+    private ScenarioRequest RequestOf(ParseResult parse, ScenarioOverrides load) => new()
+    {
+        Target = parse.GetValue(Targets) is { Length: > 0 } targets ? targets[0] : null,
+        MoreUrls = parse.GetValue(Targets) is { Length: > 1 } more ? more[1..] : [],
         Method = parse.GetValue(Method),
         Body = parse.GetValue(Body),
         Headers = OptionText.Headers(parse.GetValue(Headers), "--header"),
@@ -99,6 +118,17 @@ internal sealed class SharedOptions
             },
             EventLoops = parse.GetValue(EventLoops),
         };
+    }
+
+    /// <summary>The exit gate's failure limit: <paramref name="text"/> ("1%", "0.05") or the default 1 %; null with <c>--no-gate</c>.</summary>
+    public static double? GateLimit(ParseResult parse, Option<bool> noGate, string? text, string option)
+    {
+        if (parse.GetValue(noGate))
+        {
+            return text is null ? null : throw new InputFormatException($"{option} and --no-gate contradict each other");
+        }
+
+        return text is null ? AnalysisOptions.Default.MaxErrorRate : OptionText.ErrorRate(text, option);
     }
 
     /// <summary>Run <paramref name="map"/> and turn bad arguments into exit code 2 with a one-line error.</summary>

@@ -16,12 +16,12 @@ internal static class SweepCommand
     private static readonly SharedOptions Shared = new();
     private static readonly Option<string?> Users = new("--users", "-u") { Description = "Closed model: user levels, e.g. 1,5,10,25,50,100,200" };
     private static readonly Option<string?> Rate = new("--rate", "-r") { Description = "Open model: arrival-rate levels, e.g. 50,100,200,400/s" };
-    private static readonly Option<string?> Step = new("--step", "--duration", "-d") { Description = "Measured length of each step, default 20s" };
-    private static readonly Option<string?> StepWarmup = new("--step-warmup", "--warmup", "-w") { Description = "Warm-up of each step, excluded from its statistics, default 5s" };
+    private static readonly Option<string?> Step = new("--step", "--duration", "-d") { Description = "Measured length of each step, default 20s (unlike run's --duration, the step warm-up comes on top)" };
+    private static readonly Option<string?> StepWarmup = new("--step-warmup", "--warmup", "-w") { Description = "Warm-up of each step, excluded from its statistics, before the measured --step; default a quarter of the step, at most 5s (0 with --iterations)" };
     private static readonly Option<long?> Iterations = new("--iterations", "-n") { Description = "Closed model: requests per step, instead of --step" };
     private static readonly Option<string?> Stages = new("--stages") { Description = "Levels as stages DURATION:LEVEL,… (one step each, one common length), e.g. 20s:1,20s:5,20s:10" };
     private static readonly Option<bool> UntilSla = new("--until-sla") { Description = "Stop after the first step that fails the SLA or the error limit" };
-    private static readonly Option<string?> MaxErrors = new("--max-errors") { Description = "Error-rate limit of a step, e.g. 1% (default) or 0.5%" };
+    private static readonly Option<string?> MaxErrors = new("--max-errors", "--max-error-rate") { Description = "Error-rate limit of a step (its gate), e.g. 1% (default) or 0.5%; a step above it does not count toward capacity" };
     private static readonly Option<string?> SlaP99 = new("--sla-p99") { Description = "SLA: p99 latency target for all requests, e.g. 250ms (adds to the scenario's SLA)" };
     private static readonly Option<string?> SlaP95 = new("--sla-p95") { Description = "SLA: p95 latency target for all requests, e.g. 100ms" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Output folder (default ./loadlens-results/<name>-sweep-<timestamp>/)" };
@@ -46,6 +46,10 @@ internal static class SweepCommand
         return command;
     }
 
+    /// <summary>The default step warm-up: a quarter of the step, at most 5 s; none when steps are counted in requests.</summary>
+    internal static TimeSpan DefaultWarmup(TimeSpan step, long? iterations) =>
+        iterations is not null ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, step.Ticks / 4));
+
     /// <summary>The pipeline options of a parsed <c>sweep</c> command line.</summary>
     internal static SweepOptions Options(ParseResult parse, CliContext cli)
     {
@@ -57,7 +61,19 @@ internal static class SweepCommand
             throw new InputFormatException("give the levels with either --users 1,5,10,… (closed model) or --rate 50,100,…/s (open model)");
         }
 
+        if (stages is not null && parse.GetValue(Step) is not null)
+        {
+            throw new InputFormatException("--stages gives each step's length already: drop --step (or give the levels with --users/--rate)");
+        }
+
         var model = rate is not null || (stages is not null && stages.Contains('/', StringComparison.Ordinal)) ? LoadModel.Open : LoadModel.Closed;
+        var step = OptionText.Duration(parse.GetValue(Step) ?? "20s", "--step");
+        var iterations = parse.GetValue(Iterations) is { } n ? OptionText.AtLeast(n, 1L, "--iterations") : (long?)null;
+        if (stages is not null && OptionText.Stages(stages, model, "--stages") is { Count: > 0 } parsed)
+        {
+            step = parsed[0].Duration;
+        }
+
         var p99 = parse.GetValue(SlaP99) is { } a ? OptionText.Duration(a, "--sla-p99").TotalMilliseconds : (double?)null;
         var p95 = parse.GetValue(SlaP95) is { } b ? OptionText.Duration(b, "--sla-p95").TotalMilliseconds : (double?)null;
         return new SweepOptions
@@ -66,11 +82,11 @@ internal static class SweepCommand
             Model = model,
             Levels = users is not null ? OptionText.UserLevels(users, "--users") : rate is not null ? OptionText.RateLevels(rate, "--rate") : [],
             Stages = stages,
-            StepDuration = OptionText.Duration(parse.GetValue(Step) ?? "20s", "--step"),
-            StepWarmup = OptionText.Duration(parse.GetValue(StepWarmup) ?? "5s", "--step-warmup"),
-            StepIterations = parse.GetValue(Iterations) is { } n ? OptionText.AtLeast(n, 1L, "--iterations") : null,
+            StepDuration = step,
+            StepWarmup = parse.GetValue(StepWarmup) is { } w ? OptionText.Duration(w, "--step-warmup") : DefaultWarmup(step, iterations),
+            StepIterations = iterations,
             UntilSla = parse.GetValue(UntilSla),
-            MaxErrorRate = parse.GetValue(MaxErrors) is { } me ? OptionText.ErrorRate(me, "--max-errors") : 0.01,
+            MaxErrorRate = SharedOptions.GateLimit(parse, Shared.NoGate, parse.GetValue(MaxErrors), "--max-errors") ?? 1.0,
             ExtraSla = p99 is null && p95 is null ? [] : [new SlaTarget { Endpoint = "*", P99Ms = p99, P95Ms = p95 }],
             Runner = Shared.Runner(parse, cli),
             OutputDirectory = parse.GetValue(Out),

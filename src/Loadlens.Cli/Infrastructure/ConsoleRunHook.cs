@@ -69,8 +69,10 @@ internal sealed class ConsoleRunHook(CliContext cli) : IRunHook
     {
         var perStep = plan.StepWarmup + plan.StepDuration;
         var levels = string.Join(", ", plan.Levels.Select(l => l.ToString("0.##", CultureInfo.InvariantCulture)));
-        return string.Create(CultureInfo.InvariantCulture,
-            $"Loadlens sweep: {plan.Scenario.Name} → {plan.Scenario.BaseUrl} ({plan.Levels.Count} levels: {levels} {Unit(plan.Model)}; {perStep.TotalSeconds:0.#} s per step incl. {plan.StepWarmup.TotalSeconds:0.#} s warm-up; up to {perStep.TotalSeconds * plan.Levels.Count:0} s)");
+        var length = plan.StepIterations is { } n
+            ? string.Create(CultureInfo.InvariantCulture, $"{n} requests per step{(plan.StepWarmup > TimeSpan.Zero ? $" after a {plan.StepWarmup.TotalSeconds:0.#} s warm-up" : string.Empty)}")
+            : string.Create(CultureInfo.InvariantCulture, $"{perStep.TotalSeconds:0.#} s per step incl. {plan.StepWarmup.TotalSeconds:0.#} s warm-up; up to {perStep.TotalSeconds * plan.Levels.Count:0} s");
+        return $"Loadlens sweep: {plan.Scenario.Name} → {plan.Scenario.BaseUrl} ({plan.Levels.Count} levels: {levels} {Unit(plan.Model)}; {length})";
     }
 
     private static string Unit(LoadModel model) => model == LoadModel.Closed ? "users" : "req/s";

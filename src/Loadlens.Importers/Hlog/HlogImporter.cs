@@ -95,7 +95,7 @@ internal static class HlogImporter
         var notes = new List<string>
         {
             $"HdrHistogram log: values read as {unit.ToString().ToLowerInvariant()} ("
-            + (forcedUnit is not null ? "chosen with the format option" : commentUnit is not null ? "from a comment in the file" : "the default; use --format hlog:ns, hlog:us, hlog:ms or hlog:s if the producer recorded another unit")
+            + (forcedUnit is not null ? "chosen with the format option" : commentUnit is not null ? "from a comment in the file" : "the default; use --input-format hlog:ns, hlog:us, hlog:ms or hlog:s if the producer recorded another unit")
             + "). Latency only: the log has no failures, status codes or bytes.",
         };
 
@@ -197,7 +197,7 @@ internal static class HlogImporter
         var sample = all.ToStats();
         if (unit == HlogUnit.Microseconds && forcedUnit is null && commentUnit is null && sample.P50 >= 1000)
         {
-            notes.Add(FormattableString.Invariant($"The median reads as {sample.P50 / 1000:0.###} s in microseconds; if the producer recorded nanoseconds (jHiccup, many Java tools) it is {sample.P50 / 1000:0.###} ms: import with --format hlog:ns."));
+            notes.Add(FormattableString.Invariant($"The median reads as {sample.P50 / 1000:0.###} s in microseconds; if the producer recorded nanoseconds (jHiccup, many Java tools) it is {sample.P50 / 1000:0.###} ms: import with --input-format hlog:ns."));
         }
 
         return new RunResult

@@ -49,6 +49,13 @@ internal static class FindingsRenderer
             console.MarkupLine(failed == 0 ? $"[green]SLA: PASS[/] ({report.Sla.Count} checks)" : $"[red bold]SLA: FAIL[/] ({failed} of {report.Sla.Count} checks failed)");
         }
 
+        if (report.Gate is { } gate)
+        {
+            console.MarkupLine(gate.Passed
+                ? $"[green]Gate: PASS[/] ({Markup.Escape(AnalysisText.Gate(gate))})"
+                : $"[red bold]Gate: FAIL[/] ({Markup.Escape(AnalysisText.Gate(gate))}; --max-error-rate sets the limit, --no-gate turns it off)");
+        }
+
         WriteRecommendations(console, report.Recommendations);
 
         WriteCache(console, report);

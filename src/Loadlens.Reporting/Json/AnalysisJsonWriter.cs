@@ -25,7 +25,23 @@ internal static class AnalysisJsonWriter
             w.WriteEndObject();
             ReportJson.Strings(w, "summary", report.Summary);
             ReportJson.Findings(w, report.Findings);
+            w.WriteBoolean("passed", report.Passed);
             w.WriteBoolean("slaPassed", report.SlaPassed);
+            if (report.Gate is { } gate)
+            {
+                w.WriteStartObject("gate");
+                ReportJson.Number(w, "maxErrorRate", gate.Limit);
+                ReportJson.Number(w, "errorRate", gate.FailureRate);
+                w.WriteNumber("requests", gate.Requests);
+                w.WriteNumber("failed", gate.Failed);
+                w.WriteBoolean("passed", gate.Passed);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("gate");
+            }
+
             w.WriteStartArray("sla");
             foreach (var s in report.Sla)
             {

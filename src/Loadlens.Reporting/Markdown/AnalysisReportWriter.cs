@@ -69,7 +69,7 @@ internal static class AnalysisReportWriter
         Line();
         if (report.Sla.Count == 0)
         {
-            Line("No SLA targets were given (add an `sla` section to the scenario, or pass `--sla FILE`).");
+            Line("No SLA targets were given (add an `sla` section to the scenario, or pass `--sla FILE` to `loadlens analyze`).");
             Line();
         }
         else
@@ -88,6 +88,14 @@ internal static class AnalysisReportWriter
             Line();
             var failed = report.Sla.Count(s => !s.Passed);
             Line(failed == 0 ? $"**SLA: PASS** (all {report.Sla.Count} checks)." : $"**SLA: FAIL** ({failed} of {report.Sla.Count} checks failed).");
+            Line();
+        }
+
+        if (report.Gate is { } gate)
+        {
+            Line(gate.Passed
+                ? $"**Gate: PASS**: {AnalysisText.Gate(gate)}."
+                : $"**Gate: FAIL**: {AnalysisText.Gate(gate)}; the run fails even without an SLA (`--max-error-rate` sets the limit, `--no-gate` turns it off).");
             Line();
         }
 

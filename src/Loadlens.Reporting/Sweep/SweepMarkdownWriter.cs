@@ -69,7 +69,7 @@ internal static class SweepMarkdownWriter
         md.AppendLine("## Findings").AppendLine();
         if (report.Findings.Count == 0)
         {
-            md.AppendLine("No capacity finding: throughput kept growing with load and no error threshold was crossed.").AppendLine();
+            md.AppendLine("No capacity finding: no plateau, contention, pool limit or retrograde throughput was detected, and no error threshold was crossed.").AppendLine();
         }
 
         Markdown.FindingsMarkdown.Write(md, report.Findings, headingLevel: 3, wholeScope: "Whole sweep");

@@ -34,7 +34,11 @@ internal static class SweepText
         var c = report.Capacity;
         if (c.StepIndex is null)
         {
-            return $"no step met the SLA ({c.Criteria}); the lowest level already failed: {c.FirstFailure}";
+            return report.Steps.Count == 0
+                ? $"no step was measured, so no capacity within {c.Criteria} can be given"
+                : c.FirstFailure is { } why
+                    ? $"no step met the SLA ({c.Criteria}); the lowest level already failed: {why}"
+                    : $"no step met the SLA ({c.Criteria})";
         }
 
         var text = string.Create(Invariant, $"{c.Throughput:0.#} req/s at {Level(report, c.Level!.Value)} (p99 {ReportFormat.MsUnit(c.P99Ms!.Value)}) within {c.Criteria}");
