@@ -240,17 +240,19 @@ public static class LoadlensPipeline
         }
 
         string? directory = null;
+        var writeFailed = false;
         if (options.OutputDirectory is { } folder)
         {
             var name = context.Run is { } r ? OutputFolder.Default(r.Name, r.StartedAt) : OutputFolder.Default(context.Sweep!.Name + "-sweep", context.Sweep.StartedAt);
-            (directory, var written, var folderFailures, _) = await WriteFolderAsync(context, registry, folder, name, messages, cancellationToken).ConfigureAwait(false);
+            (directory, var written, var folderFailures, var folderFailed) = await WriteFolderAsync(context, registry, folder, name, messages, cancellationToken).ConfigureAwait(false);
             files.AddRange(written);
             failures.AddRange(folderFailures);
+            writeFailed = folderFailed;
         }
 
         return new PipelineResult
         {
-            Verdict = failures.Count > 0 && verdict == Verdict.Ok ? Verdict.RunFailed : verdict,
+            Verdict = (failures.Count > 0 || writeFailed) && verdict == Verdict.Ok ? Verdict.RunFailed : verdict,
             Run = context.Run,
             Analysis = context.Analysis,
             Sweep = context.Sweep,

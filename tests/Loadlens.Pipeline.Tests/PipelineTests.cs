@@ -123,6 +123,46 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_hook_is_a_run_failure_and_the_hooks_already_entered_are_released()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var entered = new RecordingHook();
+        var done = await LoadlensPipeline.RunAsync(new RunOptions
+        {
+            Scenario = ScenarioRequest.ForUrl(new Uri(target.BaseAddress, "/count").ToString(), new ScenarioOverrides { Users = 1, Iterations = 3 }),
+            OutputDirectory = Path.Combine(_dir, "hook"),
+            Hooks = [entered, new FailingHook()],
+        });
+
+        done.Verdict.ShouldBe(Verdict.RunFailed);
+        done.Messages.ShouldHaveSingleItem().ShouldBe("error: the run hook FailingHook failed: ArgumentException: a bug in the hook");
+        entered.Calls.ShouldBe(["before", "abandoned"]);
+        target.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task AnalyzeAsync_into_an_unusable_folder_falls_back_without_throwing()
+    {
+        await using var target = await TestTarget.StartAsync();
+        var runDir = Path.Combine(_dir, "src");
+        (await LoadlensPipeline.RunAsync(new RunOptions
+        {
+            Scenario = ScenarioRequest.ForUrl(new Uri(target.BaseAddress, "/count").ToString(), new ScenarioOverrides { Users = 1, Iterations = 3 }),
+            OutputDirectory = runDir,
+        })).Verdict.ShouldBe(Verdict.Ok);
+        var blocker = Path.Combine(_dir, "a-file");
+        await File.WriteAllTextAsync(blocker, "x");
+
+        var done = await LoadlensPipeline.AnalyzeAsync(new AnalyzeOptions { Input = runDir, OutputDirectory = Path.Combine(blocker, "out") });
+
+        done.Verdict.ShouldBe(Verdict.RunFailed);
+        done.Messages.ShouldContain(m => m.StartsWith("error: cannot write results to", StringComparison.Ordinal));
+        done.OutputDirectory.ShouldNotBeNull().ShouldStartWith(Path.GetTempPath());
+        File.Exists(Path.Combine(done.OutputDirectory, "result.json")).ShouldBeTrue();
+        Directory.Delete(done.OutputDirectory, recursive: true);
+    }
+
+    [Fact]
     public async Task AnalyzeAsync_renders_and_writes_documents_through_the_registry()
     {
         await using var target = await TestTarget.StartAsync();
@@ -228,6 +268,17 @@ public sealed class PipelineTests : IDisposable
             Calls.Add("after");
             return ValueTask.FromResult(result.WithSection("test-hook", new HookSection(result.Total.Requests, "added after the run")));
         }
+
+        public ValueTask RunAbandonedAsync(RunSetup setup, Exception error)
+        {
+            Calls.Add("abandoned");
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class FailingHook : IRunHook
+    {
+        public ValueTask<RunSetup> BeforeRunAsync(RunSetup setup, CancellationToken cancellationToken) => throw new ArgumentException("a bug in the hook");
     }
 
     private sealed class ThrowingWriter : IOutputWriter

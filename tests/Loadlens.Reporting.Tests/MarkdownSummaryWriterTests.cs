@@ -20,14 +20,14 @@ public sealed class MarkdownSummaryWriterTests
     public void Render_EndpointsTable_HasAggregatedRowLastInBold()
     {
         var lines = MarkdownSummaryWriter.Render(TestResults.Create()).Split('\n');
-        var header = Array.IndexOf(lines, "| Endpoint | Method | Requests | Failures | Success % | Min | Mean | Median | p95 | p99 | Max | req/s |");
+        var header = Array.IndexOf(lines, "| Endpoint | Method | Requests | Failures | Success % | Min | Mean | Median | Stdev | p95 | p99 | Max | req/s |");
         header.ShouldBeGreaterThan(0);
 
         var rows = lines.Skip(header + 2).TakeWhile(l => l.StartsWith('|')).ToList();
         rows.Count.ShouldBe(4);
         rows[0].ShouldStartWith("| /api/items | GET | 22 | 1 | 95.45 | 5.00 | ");
         rows[1].ShouldStartWith("| /api/orders, \"express\" | POST | 9 | 3 | 66.67 | ");
-        rows[2].ShouldBe("| /api/health | GET | 0 | 0 | - | - | - | - | - | - | - | 0.00 |");
+        rows[2].ShouldBe("| /api/health | GET | 0 | 0 | - | - | - | - | - | - | - | - | 0.00 |");
         rows[3].ShouldStartWith("| **Aggregated** |  | **31** | **4** | **87.10** | ");
         rows[3].ShouldEndWith(" | **15.50** |");
     }
