@@ -208,7 +208,9 @@ public sealed class TransportTests
 
         result.Total.ErrorCategories.ShouldBe(new Dictionary<string, long> { ["Timeout"] = 4 });
         result.Total.Latency.Min.ShouldBeGreaterThanOrEqualTo(300);
-        result.Total.Latency.Max.ShouldBeLessThan(1500);
+        // The watchdog, not the 5 s graceful stop, ended them (a loaded CI machine can delay its tick by a second or more;
+        // without the watchdog they would be abandoned at the hard stop and the Timeout count above would be 0).
+        result.Total.Latency.Max.ShouldBeLessThan(4000);
         System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds.ShouldBeLessThan(10);
     }
 
