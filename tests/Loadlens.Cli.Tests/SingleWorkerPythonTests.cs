@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Loadlens.Core.Serialization;
+using Loadlens.TestUtils;
+
+namespace Loadlens.Cli.Tests;
+
+/// <summary>
+/// The CLI against a real Flask app behind <c>gunicorn -w 1</c> (one synchronous worker), with the app's own
+/// request count as the oracle.
+/// </summary>
+[Collection("gunicorn")]
+public sealed class SingleWorkerPythonTests
+{
+    [Fact]
+    public async Task Several_urls_against_one_sync_worker_are_counted_exactly_by_the_app()
+    {
+        await using var app = await GunicornTarget.StartAsync();
+        using var cli = new CliHarness();
+        var outDir = Path.Combine(cli.Directory, "out");
+
+        var exit = await cli.RunAsync("run",
+            new Uri(app.BaseAddress, "/health").ToString(),
+            new Uri(app.BaseAddress, "/api/chefs?cuisine=Korean").ToString() + "@2",
+            "-u", "4", "-n", "120", "--seed", "3", "-o", outDir);
+
+        exit.ShouldBe(0, cli.Error.ToString());
+        var result = await RunResultJson.ReadAsync(Path.Combine(outDir, "result.json"));
+        result.Endpoints.Select(e => e.Name).ShouldBe(["GET /health", "GET /api/chefs?cuisine=Korean"]);
+        result.Total.Requests.ShouldBe(120);
+        result.Total.Failures.ShouldBe(0);
+        (await app.ServedAsync()).ShouldBe(120); // every request the app served is in the result, and no more
+        result.Endpoints[1].Latency.P50.ShouldBeGreaterThanOrEqualTo(10); // 10 ms of work per chef request
+    }
+
+    [Fact]
+    public async Task Not_found_on_every_request_fails_the_default_gate()
+    {
+        await using var app = await GunicornTarget.StartAsync();
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("run", new Uri(app.BaseAddress, "/api/chefz").ToString(), "-u", "2", "-n", "30", "-o", Path.Combine(cli.Directory, "g"));
+
+        exit.ShouldBe(1);
+        cli.Error.ToString().ShouldContain("gate failed: 100 % of 30 requests failed");
+        (await app.ServedAsync()).ShouldBe(30);
+    }
+
+    [Fact]
+    public async Task A_sweep_finds_the_single_workers_ceiling_at_one_over_the_service_time()
+    {
+        await using var app = await GunicornTarget.StartAsync();
+        using var cli = new CliHarness();
+        var outDir = Path.Combine(cli.Directory, "sweep");
+
+        // 25 ms of work in one worker: at most ≈ 40 req/s however many users wait.
+        var exit = await cli.RunAsync("sweep", new Uri(app.BaseAddress, "/work?ms=25").ToString(), "--users", "1,2,4,8", "--step", "2s", "--step-warmup", "0.5s", "-o", outDir);
+
+        exit.ShouldBe(0, cli.Error.ToString());
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "sweep-analysis.json")));
+        var steps = doc.RootElement.GetProperty("steps").EnumerateArray().ToList();
+        var throughput = steps.Select(s => s.GetProperty("throughput").GetDouble()).ToList();
+        throughput[^1].ShouldBeInRange(25, 42, string.Join(", ", throughput)); // ≈ 1 / 25 ms, less the worker's own overhead
+        (throughput[^1] / throughput[1]).ShouldBeLessThan(1.25); // 2 → 8 users: no more throughput
+        var findings = doc.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("ruleId").GetString()).ToList();
+        findings.ShouldContain(id => id == "serialized-resource" || id == "throughput-plateau", string.Join(", ", findings));
+    }
+}
