@@ -58,6 +58,11 @@ public static class LoadlensPipeline
         var (directory, files, failures, writeFailed) = await WriteFolderAsync(
             context, options.Outputs, options.OutputDirectory, OutputFolder.Default(result.Name, result.StartedAt), messages, cancellationToken).ConfigureAwait(false);
 
+        if (result.Total.Unfinished > 0)
+        {
+            messages.Add("warning: " + Reporting.AnalysisText.Unfinished(result));
+        }
+
         if (result.Generator is { Saturated: true } generator)
         {
             messages.Add($"warning: the load generator was the bottleneck: {generator.SaturationReason}");

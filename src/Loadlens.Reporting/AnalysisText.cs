@@ -66,6 +66,19 @@ internal static class AnalysisText
         return $"{Number(gate.FailureRate * 100)} % of {gate.Requests.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} requests failed (limit {Number(gate.Limit * 100)} %)";
     }
 
+    /// <summary>
+    /// The unfinished requests of a run in words: how many, that they count as failures at their age, and that the
+    /// server may still be working them off.
+    /// </summary>
+    public static string Unfinished(Loadlens.Core.Results.RunResult run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var n = run.Total.Unfinished;
+        var count = n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{count} request{(n == 1 ? " was" : "s were")} still unfinished when the run stopped (no complete response by the end of the grace period): "
+            + "they count as failures at their age, and the server may still be working off that backlog, so a run started now would meet it.";
+    }
+
     private static string Unit(string unit) => unit switch
     {
         "count" or "ratio" or "" => string.Empty,

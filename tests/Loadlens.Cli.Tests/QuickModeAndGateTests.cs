@@ -92,6 +92,29 @@ public sealed class QuickModeAndGateTests
     }
 
     [Fact]
+    public async Task Requests_left_unanswered_at_the_end_are_reported_unfinished_and_fail_the_gate()
+    {
+        await using var target = await TestTarget.StartAsync();
+        using var cli = new CliHarness();
+        var outDir = Path.Combine(cli.Directory, "u");
+
+        // Answers after 20 s: both users' requests are still open when the 1 s run and its 5 s grace period end.
+        var exit = await cli.RunAsync("run", new Uri(target.BaseAddress, "/slow-count/20000").ToString(), "-u", "2", "-d", "1s", "-o", outDir);
+
+        exit.ShouldBe(1);
+        target.Count.ShouldBe(2);
+        cli.Error.ToString().ShouldContain("warning: 2 requests were still unfinished when the run stopped");
+        cli.Error.ToString().ShouldContain("gate failed: 100 % of 2 requests failed");
+        cli.Console.Output.ShouldContain("2 failures (100.00 %) of them 2 unfinished");
+        (await File.ReadAllTextAsync(Path.Combine(outDir, "summary.md"))).ShouldContain("2 requests were still unfinished");
+        var failures = await File.ReadAllLinesAsync(Path.Combine(outDir, "loadlens_failures.csv"));
+        failures.ShouldContain(l => l.Contains("unfinished: no complete response by the end of the grace period", StringComparison.Ordinal));
+        var result = await RunResultJson.ReadAsync(Path.Combine(outDir, "result.json"));
+        result.Total.Unfinished.ShouldBe(2);
+        (await File.ReadAllTextAsync(Path.Combine(outDir, "result.json"))).ShouldContain("\"unfinished\": 2");
+    }
+
+    [Fact]
     public async Task A_warm_up_that_swallows_every_iteration_is_not_a_successful_run()
     {
         await using var target = await TestTarget.StartAsync();

@@ -44,6 +44,13 @@ public sealed class TestTarget : IAsyncDisposable
         app.MapGet("/count", () => { Interlocked.Increment(ref target._count); return "ok"; });
         app.MapPost("/count", () => { Interlocked.Increment(ref target._count); return Results.Created("/count/1", "created"); });
         app.MapGet("/delay/{ms:int}", async (int ms) => { await PreciseDelay(ms); return "done"; });
+        app.MapGet("/slow-count/{ms:int}", async (int ms, HttpContext c) =>
+        {
+            // Counted on arrival, answered after ms: the count is what the server received, finished or not.
+            Interlocked.Increment(ref target._count);
+            await Task.Delay(ms, c.RequestAborted);
+            return "done";
+        });
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapGet("/echo/{value}", (string value) => value);
         app.MapGet("/text", () => "hello loadlens");

@@ -12,7 +12,7 @@ public sealed record EndpointResult
     /// <summary>HTTP method; empty for the aggregate.</summary>
     public required string Method { get; init; }
 
-    /// <summary>Completed requests, failures included.</summary>
+    /// <summary>Requests sent and accounted for: completed, failed and unfinished (<see cref="Unfinished"/>, counted among the failures).</summary>
     public required long Requests { get; init; }
 
     /// <summary>Requests counted as failures (connection errors, unexpected status, failed checks).</summary>
@@ -38,6 +38,13 @@ public sealed record EndpointResult
 
     /// <summary>The measured-period latency histogram (µs) in HdrHistogram V2 compressed form, base64.</summary>
     public string? Histogram { get; init; }
+
+    /// <summary>
+    /// Of the failures, requests sent that had no complete response by the end of the grace period
+    /// (<see cref="ErrorCategory.Unfinished"/>); written to result.json only when not 0.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public long Unfinished => ErrorCategories.TryGetValue(nameof(ErrorCategory.Unfinished), out var n) ? n : 0;
 
     /// <summary>Failures / requests (0 when there were no requests).</summary>
     public double FailureRate => Requests == 0 ? 0 : (double)Failures / Requests;

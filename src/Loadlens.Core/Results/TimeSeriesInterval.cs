@@ -46,6 +46,10 @@ public sealed record IntervalEndpoint
     /// <summary>Failed requests in the interval.</summary>
     public required long Failures { get; init; }
 
+    /// <summary>Of the failures, requests still unfinished at the end of the grace period (see <see cref="ErrorCategory.Unfinished"/>); written only when not 0.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public long Unfinished { get; init; }
+
     /// <summary>Response body bytes received in the interval.</summary>
     public long BytesReceived { get; init; }
 
@@ -119,4 +123,10 @@ public enum ErrorCategory
 
     /// <summary>Anything else.</summary>
     Other,
+
+    /// <summary>
+    /// Sent, with no complete response by the end of the run's grace period. Counted as a failure; its latency
+    /// is its age at that moment, a lower bound (a censored sample), so the percentiles cannot hide it.
+    /// </summary>
+    Unfinished,
 }

@@ -155,7 +155,8 @@ internal sealed class RequestExecutor : Transport.IRequestTransport
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
-            return false;
+            category = ErrorCategory.Unfinished; // ended by the hard stop: recorded at its age, never dropped
+            message = Transport.Unfinished.Message;
         }
         catch (OperationCanceledException ex)
         {
@@ -181,7 +182,7 @@ internal sealed class RequestExecutor : Transport.IRequestTransport
         var now = Stopwatch.GetTimestamp();
         var micros = (long)Stopwatch.GetElapsedTime(intendedTimestamp, now).TotalMicroseconds;
         _recorder.Current.Record(endpoint, micros, status, category, template.EstimatedRequestBytes, received, message, now);
-        return true;
+        return category != ErrorCategory.Unfinished;
     }
 
     /// <summary>Map a transport exception to a category and a one-line message.</summary>

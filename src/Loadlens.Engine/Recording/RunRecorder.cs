@@ -21,6 +21,7 @@ internal sealed class RunRecorder : IDisposable
     private readonly LongHistogram[] _intervalHistograms;
     private readonly LongHistogram _intervalTotal = LatencyHistograms.Create();
     private readonly long[] _intervalFailures;
+    private readonly long[] _intervalUnfinished;
     private readonly long[] _intervalBytes;
     private readonly LongHistogram[] _totalHistograms;
     private readonly long[] _totalFailures;
@@ -46,6 +47,7 @@ internal sealed class RunRecorder : IDisposable
         _intervalHistograms = Enumerable.Range(0, n).Select(_ => LatencyHistograms.Create()).ToArray();
         _totalHistograms = Enumerable.Range(0, n).Select(_ => LatencyHistograms.Create()).ToArray();
         _intervalFailures = new long[n];
+        _intervalUnfinished = new long[n];
         _intervalBytes = new long[n];
         _totalFailures = new long[n];
         _totalBytesSent = new long[n];
@@ -93,6 +95,7 @@ internal sealed class RunRecorder : IDisposable
         }
 
         Array.Clear(_intervalFailures);
+        Array.Clear(_intervalUnfinished);
         Array.Clear(_intervalBytes);
 
         foreach (var worker in _local.Values)
@@ -103,18 +106,20 @@ internal sealed class RunRecorder : IDisposable
         var endpoints = new IntervalEndpoint[_names.Length];
         var total = _intervalTotal; // reused: a fresh 190 KB histogram per interval would churn the large-object heap
         total.Reset();
-        long totalFailures = 0, totalBytes = 0;
+        long totalFailures = 0, totalBytes = 0, totalUnfinished = 0;
         for (var i = 0; i < _names.Length; i++)
         {
             var h = _intervalHistograms[i];
             total.Add(h);
             totalFailures += _intervalFailures[i];
+            totalUnfinished += _intervalUnfinished[i];
             totalBytes += _intervalBytes[i];
             endpoints[i] = new IntervalEndpoint
             {
                 Name = _names[i],
                 Requests = h.TotalCount,
                 Failures = _intervalFailures[i],
+                Unfinished = _intervalUnfinished[i],
                 BytesReceived = _intervalBytes[i],
                 Latency = LatencyHistograms.ToStats(h),
                 Histogram = h.TotalCount > 0 ? LatencyHistograms.Encode(h) : null,
@@ -146,6 +151,7 @@ internal sealed class RunRecorder : IDisposable
                 Name = EndpointResult.AggregatedName,
                 Requests = total.TotalCount,
                 Failures = totalFailures,
+                Unfinished = totalUnfinished,
                 BytesReceived = totalBytes,
 
                 // One endpoint: the aggregate is that endpoint's histogram; do not compute stats and encoding twice.
@@ -256,6 +262,7 @@ internal sealed class RunRecorder : IDisposable
         {
             _intervalHistograms[i].Add(buffer.Histograms[i]);
             _intervalFailures[i] += buffer.Failures[i];
+            _intervalUnfinished[i] += buffer.CategoryCounts[(i * RecordingBuffer.CategorySlots) + (int)ErrorCategory.Unfinished];
             _intervalBytes[i] += buffer.BytesReceived[i];
         }
 

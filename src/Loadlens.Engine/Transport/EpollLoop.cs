@@ -549,6 +549,15 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     private void Abandon(EpollConnection conn) => Complete(conn, abandoned: true);
 
+    /// <summary>The hard stop ended an in-flight request: record it at its age (never dropped), then stop its user.</summary>
+    private void RecordUnfinished(EpollConnection conn)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var micros = (long)Stopwatch.GetElapsedTime(conn.Intended, now).TotalMicroseconds;
+        _owner.Recorder.Current.Record(conn.Endpoint, micros, 0, ErrorCategory.Unfinished, conn.RequestLength, conn.Parser.BodyBytes, Unfinished.Message, now);
+        Complete(conn, abandoned: true);
+    }
+
     private void Complete(EpollConnection conn, bool abandoned)
     {
         conn.State = EpollConnection.Phase.Idle;
@@ -585,7 +594,7 @@ internal sealed unsafe class EpollLoop : IDisposable
             if (c.State != EpollConnection.Phase.Idle)
             {
                 CloseSocket(c);
-                Abandon(c);
+                RecordUnfinished(c);
             }
         }
     }

@@ -16,7 +16,15 @@ internal interface IRequestTransport : IDisposable
     /// <summary>
     /// Send endpoint <paramref name="endpoint"/> for <paramref name="user"/> and record the outcome;
     /// latency runs from <paramref name="intendedTimestamp"/> to the last body byte. Returns false
-    /// when the request was abandoned by the hard stop (not recorded).
+    /// when the hard stop ended it: then it is recorded as <see cref="Core.Results.ErrorCategory.Unfinished"/>
+    /// with its age as latency, and the caller sends nothing more.
     /// </summary>
     ValueTask<bool> ExecuteAsync(UserContext user, int endpoint, long intendedTimestamp);
+}
+
+/// <summary>How every transport records a request the hard stop ended: no request the run sent disappears.</summary>
+internal static class Unfinished
+{
+    /// <summary>The error message of an unfinished request.</summary>
+    public const string Message = "unfinished: no complete response by the end of the grace period";
 }

@@ -207,7 +207,9 @@ internal sealed class LeanHttp1Transport : IRequestTransport
                 if (_hardStop.IsCancellationRequested)
                 {
                     conn.Disarm();
-                    return false; // abandoned after the graceful-stop window: not recorded
+                    category = ErrorCategory.Unfinished; // ended by the hard stop: recorded at its age, never dropped
+                    message = Unfinished.Message;
+                    break;
                 }
 
                 if (conn.IsClaimed)
@@ -236,7 +238,7 @@ internal sealed class LeanHttp1Transport : IRequestTransport
         var now = Stopwatch.GetTimestamp();
         var micros = (long)Stopwatch.GetElapsedTime(intendedTimestamp, now).TotalMicroseconds;
         _recorder.Current.Record(endpoint, micros, status, category, request.Length, parser.BodyBytes, message, now);
-        return true;
+        return category != ErrorCategory.Unfinished;
     }
 
     public void Unregister(LeanConnection connection)

@@ -83,7 +83,8 @@ internal static class ResultTableRenderer
         var outcome = result.Outcome.Completed
             ? "[green]completed[/]"
             : $"[yellow]{Markup.Escape(ReportFormat.Outcome(result.Outcome))}[/]";
-        var line = $"{ReportFormat.Count(total.Requests)} requests, {failures} in {ReportFormat.Seconds(result.MeasuredSeconds)} measured; {outcome}";
+        var unfinished = total.Unfinished > 0 ? $" [red]of them {ReportFormat.Count(total.Unfinished)} unfinished[/]" : string.Empty;
+        var line = $"{ReportFormat.Count(total.Requests)} requests, {failures}{unfinished} in {ReportFormat.Seconds(result.MeasuredSeconds)} measured; {outcome}";
         if (result.Arrivals is { } a)
         {
             line += $"; arrivals: {ReportFormat.Count(a.Intended)} intended, {ReportFormat.Count(a.Sent)} sent, " +

@@ -29,6 +29,12 @@ internal static class MarkdownSummaryWriter
             md.Blank();
         }
 
+        if (result.Total.Unfinished > 0)
+        {
+            md.Line($"> **{Escape(AnalysisText.Unfinished(result))}**");
+            md.Blank();
+        }
+
         if (result.Generator is { Saturated: true } generator)
         {
             md.Line($"> **Warning: the load generator was the bottleneck.** {Escape(generator.SaturationReason ?? "its CPU was saturated")}. The target may sustain more than this run shows.");
