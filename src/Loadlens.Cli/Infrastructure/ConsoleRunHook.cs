@@ -46,7 +46,7 @@ internal sealed class ConsoleRunHook(CliContext cli) : IRunHook
         {
             var t = result.Total;
             cli.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  → {t.RequestsPerSecond:0.0} req/s, p50 {t.Latency.P50:0.##} ms, p99 {t.Latency.P99:0.##} ms, errors {t.FailureRate:0.##%}"));
+                $"  → {t.RequestsPerSecond:0.0} req/s, p50 {t.Latency.P50:0.##} ms, p99 {t.Latency.P99:0.##} ms, errors {t.FailureRate:0.##%}{(t.Unfinished > 0 ? $", {t.Unfinished} unfinished" : string.Empty)}{(result.DrainSeconds >= 0.1 ? $"; drained in {result.DrainSeconds:0.0} s" : string.Empty)}"));
         }
 
         return result;

@@ -34,6 +34,14 @@ public sealed record RunResult
     /// <summary>Length of the warm-up in seconds; intervals inside it are excluded from totals.</summary>
     public double WarmupSeconds { get; init; }
 
+    /// <summary>
+    /// Seconds the run waited, after it stopped sending, for requests still in flight to finish (at most the grace
+    /// period; those still open then are unfinished). Between sweep steps this is the wait for the target to drain.
+    /// Written only when not 0.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public double DrainSeconds { get; init; }
+
     /// <summary>Seconds of measured (post-warm-up) time: the denominator of every rate.</summary>
     public double MeasuredSeconds => Math.Max(0, DurationSeconds - WarmupSeconds);
 

@@ -35,6 +35,8 @@ internal sealed class LoadRun : IDisposable
     private long _remainingIterations = long.MaxValue;
     private volatile bool _userCancelled;
     private double _maxLagMs;
+    private long _drainStart;
+    private long _drainEnd;
 
     public LoadRun(ScenarioDefinition scenario, LoadRunnerOptions options)
     {
@@ -133,6 +135,7 @@ internal sealed class LoadRun : IDisposable
             StartedAt = startedAt,
             DurationSeconds = Math.Round(duration, 6),
             WarmupSeconds = Math.Round(effectiveWarmup, 6),
+            DrainSeconds = _drainEnd > _drainStart ? Math.Round(Stopwatch.GetElapsedTime(_drainStart, _drainEnd).TotalSeconds, 6) : 0,
             Settings = BuildSettings(),
             Scenario = _scenario,
             Outcome = _userCancelled
@@ -527,6 +530,7 @@ internal sealed class LoadRun : IDisposable
 
     private async Task DrainAsync(Task[] tasks)
     {
+        _drainStart = Stopwatch.GetTimestamp();
         var all = Task.WhenAll(tasks);
         var grace = _userCancelled ? TimeSpan.FromTicks(Math.Min(_options.GracefulStop.Ticks, TimeSpan.FromSeconds(2).Ticks)) : _options.GracefulStop;
         if (await Task.WhenAny(all, Task.Delay(grace)).ConfigureAwait(false) != all)
@@ -540,8 +544,10 @@ internal sealed class LoadRun : IDisposable
         }
         catch (OperationCanceledException)
         {
-            // abandoned by the hard stop; not recorded
+            // the hard stop ended them; the transports recorded each as unfinished
         }
+
+        _drainEnd = Stopwatch.GetTimestamp();
     }
 
     private RunSettings BuildSettings() => new()
