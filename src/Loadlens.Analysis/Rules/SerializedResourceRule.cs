@@ -23,6 +23,12 @@ namespace Loadlens.Analysis.Rules;
 /// empties): R ≥ 2·W, and across ≥ 5 steady intervals the in-flight count N_i = X_i·R_i varies (90th/10th
 /// percentile ≥ 1.3) while the throughput does not follow it (elasticity d ln X_i / d ln N_i ≤ 0.5; a
 /// parallel endpoint has ≈ 1).</item>
+/// <item>C, constant users on a saturated server (closed model; the queue never empties, so every measured
+/// request waited and neither A nor B can see the work time): the fastest request of the whole run, warm-up
+/// included, is the low-load latency L (the first request met an empty queue). When X·L ≤ 2 (the first request also
+/// pays connecting and the app's first-request costs) and R ≥ 2.5·L, one
+/// server with S ≈ 1/X explains it, and Little's law predicts R = N/X − Z for N users and think time Z: the
+/// evidence gives that expected latency next to the measured one.</item>
 /// </list>
 /// The service time reported is S ≈ 1/X for one server (c/X for a pool of c, which case B cannot rule out).
 /// </summary>
@@ -36,6 +42,9 @@ internal sealed class SerializedResourceRule : IRule
     internal const double MaxElasticity = 0.5;
     internal const double MaxUtilization = 1.25;
     internal const double MaxThroughputCv = 0.25;
+
+    /// <summary>Case C: X·L bound; looser than case A because the run's first request also pays connecting and the app's first-request costs.</summary>
+    internal const double MaxUtilizationLowLoad = 2;
 
     public string Id => RuleIds.SerializedResource;
 
@@ -84,6 +93,22 @@ internal sealed class SerializedResourceRule : IRule
             var confirmed = singleServer
                 ? queueFactor >= MinQueueFactor
                 : queueFactor >= MinQueueFactorSaturated && spread >= MinInFlightSpread && elasticity <= MaxElasticity;
+
+            // C: constant users, queue never empty: the low-load latency from the start of the run is the work time.
+            double? lowLoad = null;
+            if (!confirmed && view.Run.Settings.Model == "closed" && LowLoadLatency(view, e.Name) is { } low && low < w)
+            {
+                var lowUtilization = x * low / 1000;
+                if (lowUtilization is >= MinUtilization and <= MaxUtilizationLowLoad && r / low >= MinQueueFactor)
+                {
+                    confirmed = true;
+                    singleServer = true;
+                    lowLoad = low;
+                    utilization = lowUtilization;
+                    queueFactor = r / low;
+                }
+            }
+
             if (!confirmed)
             {
                 continue;
@@ -106,10 +131,19 @@ internal sealed class SerializedResourceRule : IRule
                 evidence.Add(Ev("throughputCv", cv, "ratio", MaxThroughputCv));
             }
 
-            if (elasticity is { } el && spread is { } sp)
+            if (elasticity is { } el && spread is { } sp && lowLoad is null)
             {
                 evidence.Add(Ev("inFlightSpread", sp, "ratio", MinInFlightSpread));
                 evidence.Add(Ev("throughputElasticity", el, "ratio", MaxElasticity));
+            }
+
+            if (lowLoad is { } l)
+            {
+                var users = view.Run.Settings.Users ?? 0;
+                var thinkMs = (view.Run.Settings.ThinkTimeMinMs + view.Run.Settings.ThinkTimeMaxMs) / 2;
+                evidence.Add(Ev("lowLoadLatency", l, "ms"));
+                evidence.Add(Ev("users", users, "count"));
+                evidence.Add(Ev("expectedLatency", Math.Max(0, (1000.0 * users / x) - thinkMs), "ms"));
             }
 
             yield return new Finding(
@@ -122,8 +156,26 @@ internal sealed class SerializedResourceRule : IRule
                 evidence,
                 new Recommendation(
                     RecommendationTier.ShortTerm,
-                    $"Find the lock, single writer, single connection or single-threaded stage behind {e.Name}: about {Ms(serviceMs)} of exclusive work per request caps it at ≈ {Rate(x)}, and the other {Num(Math.Max(0, inFlight - 1), "0.#")} requests in flight wait (mean {Ms(r)} against {Ms(w)} of work). Shrink or split the critical section, or partition the resource; more users, threads or instances will not raise its throughput."));
+                    $"Find the lock, single writer, single connection, single worker process or single-threaded stage behind {e.Name}: about {Ms(serviceMs)} of exclusive work per request caps it at ≈ {Rate(x)}, and the other {Num(Math.Max(0, inFlight - 1), "0.#")} requests in flight wait (mean {Ms(r)} against {Ms(lowLoad ?? w)} of work{(lowLoad is null ? " (the fastest request)" : " at low load")}). Shrink or split the critical section, or partition the resource; more users, threads or instances will not raise its throughput."));
         }
+    }
+
+    /// <summary>The fastest request of the endpoint over the whole run, warm-up included (null without samples).</summary>
+    private static double? LowLoadLatency(RunView view, string endpoint)
+    {
+        double? low = null;
+        foreach (var interval in view.Run.Intervals)
+        {
+            foreach (var figures in interval.Endpoints)
+            {
+                if (figures.Name == endpoint && figures.Requests > 0 && figures.Latency.Min > 0 && (low is null || figures.Latency.Min < low))
+                {
+                    low = figures.Latency.Min;
+                }
+            }
+        }
+
+        return low;
     }
 
     private static double Quantile(List<double> sorted, double q)
