@@ -27,7 +27,7 @@ public sealed class UnfinishedRequestTests
         result.Total.Failures.ShouldBe(3);
         result.Total.Unfinished.ShouldBe(3);
         result.Total.ErrorCategories.ShouldBe(new Dictionary<string, long> { ["Unfinished"] = 3 });
-        result.Total.Latency.Min.ShouldBeGreaterThanOrEqualTo(1400); // censored at its age: ≥ 1 s run + 0.5 s grace
+        result.Total.Latency.Min.ShouldBeGreaterThanOrEqualTo(1000); // censored at its age: sent near the start, ended after the 1 s run + 0.5 s grace
         result.Intervals.Sum(i => i.Total.Unfinished).ShouldBe(3);
         result.DrainSeconds.ShouldBeInRange(0.45, 3); // the wait for them is recorded: the grace period, then the hard stop
         result.Errors.ShouldHaveSingleItem().Message.ShouldStartWith("unfinished: no complete response");
