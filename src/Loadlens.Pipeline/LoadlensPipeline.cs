@@ -56,7 +56,7 @@ public static class LoadlensPipeline
         var messages = new List<string>();
         var context = OutputContext.ForRun(result, analysis);
         var (directory, files, failures, writeFailed) = await WriteFolderAsync(
-            context, options.Outputs, options.OutputDirectory, OutputFolder.Default(result.Name, result.StartedAt), messages, cancellationToken).ConfigureAwait(false);
+            context, options.Outputs, options.OutputDirectory, OutputFolder.Default(result.Name, result.StartedAt), messages).ConfigureAwait(false);
 
         if (result.Total.Unfinished > 0)
         {
@@ -134,7 +134,7 @@ public static class LoadlensPipeline
         var report = CapacityAnalyzer.Analyze(sweep);
         var messages = new List<string>();
         var (directory, files, failures, writeFailed) = await WriteFolderAsync(
-            OutputContext.ForSweep(sweep, report), options.Outputs, options.OutputDirectory, OutputFolder.Default(sweep.Name + "-sweep", sweep.StartedAt), messages, cancellationToken).ConfigureAwait(false);
+            OutputContext.ForSweep(sweep, report), options.Outputs, options.OutputDirectory, OutputFolder.Default(sweep.Name + "-sweep", sweep.StartedAt), messages).ConfigureAwait(false);
 
         var verdict = Verdict.Ok;
         if (writeFailed)
@@ -249,7 +249,7 @@ public static class LoadlensPipeline
         if (options.OutputDirectory is { } folder)
         {
             var name = context.Run is { } r ? OutputFolder.Default(r.Name, r.StartedAt) : OutputFolder.Default(context.Sweep!.Name + "-sweep", context.Sweep.StartedAt);
-            (directory, var written, var folderFailures, var folderFailed) = await WriteFolderAsync(context, registry, folder, name, messages, cancellationToken).ConfigureAwait(false);
+            (directory, var written, var folderFailures, var folderFailed) = await WriteFolderAsync(context, registry, folder, name, messages).ConfigureAwait(false);
             files.AddRange(written);
             failures.AddRange(folderFailures);
             writeFailed = folderFailed;
@@ -354,7 +354,8 @@ public static class LoadlensPipeline
             throw new InputFormatException("--step must be longer than zero");
         }
 
-        if (options.StepWarmup < TimeSpan.Zero)
+        var warmup = options.StepWarmup ?? DefaultStepWarmup(step, options.StepIterations);
+        if (warmup < TimeSpan.Zero)
         {
             throw new InputFormatException("--step-warmup cannot be negative");
         }
@@ -377,7 +378,7 @@ public static class LoadlensPipeline
             Model = model,
             Levels = levels,
             StepDuration = step,
-            StepWarmup = options.StepWarmup,
+            StepWarmup = warmup,
             StepIterations = options.StepIterations,
             UntilSla = options.UntilSla,
             MaxErrorRate = maxErrors,
@@ -390,6 +391,10 @@ public static class LoadlensPipeline
             ? throw new InputFormatException(problem)
             : plan;
     }
+
+    /// <summary>The default step warm-up: a quarter of the step, at most 5 s; none when steps are counted in requests.</summary>
+    internal static TimeSpan DefaultStepWarmup(TimeSpan step, long? iterations) =>
+        iterations is not null ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, step.Ticks / 4));
 
     private static async Task<RunResult> RunWithHooksAsync(RunSetup setup, IReadOnlyList<IRunHook> hooks, CancellationToken cancellationToken)
     {
@@ -467,8 +472,9 @@ public static class LoadlensPipeline
 
     /// <summary>Write every output; an unusable folder falls back to the temp folder so a run is never lost.</summary>
     private static async Task<(string Directory, IReadOnlyList<string> Files, IReadOnlyList<OutputFailure> Failures, bool Failed)> WriteFolderAsync(
-        OutputContext context, OutputRegistry? outputs, string? requested, string fallbackName, List<string> messages, CancellationToken cancellationToken)
+        OutputContext context, OutputRegistry? outputs, string? requested, string fallbackName, List<string> messages)
     {
+        // Outputs are written even after Ctrl-C: the partial run must not be lost (no cancellation here).
         var registry = outputs ?? OutputRegistry.Default;
         var directory = requested ?? fallbackName;
         OutputWriteResult written;
@@ -500,7 +506,6 @@ public static class LoadlensPipeline
             failed = true;
         }
 
-        _ = cancellationToken; // outputs are written even after Ctrl-C: the partial run must not be lost
         return (directory, written.Files, written.Failures, failed);
     }
 

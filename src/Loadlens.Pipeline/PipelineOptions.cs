@@ -45,8 +45,8 @@ public sealed record SweepOptions
     /// <summary>Measured length of each step.</summary>
     public TimeSpan StepDuration { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Warm-up of each step, excluded from its statistics.</summary>
-    public TimeSpan StepWarmup { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Warm-up of each step, excluded from its statistics; null: a quarter of the step, at most 5 s (none with <see cref="StepIterations"/>).</summary>
+    public TimeSpan? StepWarmup { get; init; }
 
     /// <summary>Closed model: requests per step instead of <see cref="StepDuration"/>.</summary>
     public long? StepIterations { get; init; }

@@ -60,7 +60,4 @@ public sealed record PipelineResult
 
     /// <summary>Errors and warnings for the user, in order, each a complete line ("error: …", "warning: …", "SLA failed: …").</summary>
     public IReadOnlyList<string> Messages { get; init; } = [];
-
-    /// <summary>The context the writers saw (for callers that write more outputs themselves).</summary>
-    public OutputContext Outputs => new() { Run = Run, Analysis = Analysis, Sweep = Sweep, Capacity = Capacity };
 }

@@ -73,13 +73,13 @@ internal static class AnalyzeCommand
             requested = null;
         }
 
-        var format = (requested ?? FormatFromExtension(outPath) ?? "console").ToLowerInvariant();
+        var documents = DocumentFormats();
+        var format = (requested ?? FormatFromExtension(outPath, documents) ?? "console").ToLowerInvariant();
         if (format is "markdown")
         {
             format = "md";
         }
 
-        var documents = DocumentFormats();
         if (format != "console" && !documents.Contains(format, StringComparer.OrdinalIgnoreCase))
         {
             throw new InputFormatException($"--format must be console or a document format ({string.Join(", ", documents)}), got '{format}'");
@@ -131,10 +131,10 @@ internal static class AnalyzeCommand
     private static IReadOnlyList<string> DocumentFormats() =>
         [.. OutputRegistry.Default.Writers.Select(w => w.Format).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)];
 
-    private static string? FormatFromExtension(string? path)
+    private static string? FormatFromExtension(string? path, IReadOnlyList<string> documents)
     {
         var extension = Path.GetExtension(path ?? string.Empty).TrimStart('.').ToLowerInvariant();
         extension = extension is "markdown" ? "md" : extension;
-        return DocumentFormats().FirstOrDefault(f => string.Equals(f, extension, StringComparison.OrdinalIgnoreCase));
+        return documents.FirstOrDefault(f => string.Equals(f, extension, StringComparison.OrdinalIgnoreCase));
     }
 }

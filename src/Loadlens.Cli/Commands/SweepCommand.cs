@@ -46,10 +46,6 @@ internal static class SweepCommand
         return command;
     }
 
-    /// <summary>The default step warm-up: a quarter of the step, at most 5 s; none when steps are counted in requests.</summary>
-    internal static TimeSpan DefaultWarmup(TimeSpan step, long? iterations) =>
-        iterations is not null ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, step.Ticks / 4));
-
     /// <summary>The pipeline options of a parsed <c>sweep</c> command line.</summary>
     internal static SweepOptions Options(ParseResult parse, CliContext cli)
     {
@@ -67,13 +63,6 @@ internal static class SweepCommand
         }
 
         var model = rate is not null || (stages is not null && stages.Contains('/', StringComparison.Ordinal)) ? LoadModel.Open : LoadModel.Closed;
-        var step = OptionText.Duration(parse.GetValue(Step) ?? "20s", "--step");
-        var iterations = parse.GetValue(Iterations) is { } n ? OptionText.AtLeast(n, 1L, "--iterations") : (long?)null;
-        if (stages is not null && OptionText.Stages(stages, model, "--stages") is { Count: > 0 } parsed)
-        {
-            step = parsed[0].Duration;
-        }
-
         var p99 = parse.GetValue(SlaP99) is { } a ? OptionText.Duration(a, "--sla-p99").TotalMilliseconds : (double?)null;
         var p95 = parse.GetValue(SlaP95) is { } b ? OptionText.Duration(b, "--sla-p95").TotalMilliseconds : (double?)null;
         return new SweepOptions
@@ -82,9 +71,9 @@ internal static class SweepCommand
             Model = model,
             Levels = users is not null ? OptionText.UserLevels(users, "--users") : rate is not null ? OptionText.RateLevels(rate, "--rate") : [],
             Stages = stages,
-            StepDuration = step,
-            StepWarmup = parse.GetValue(StepWarmup) is { } w ? OptionText.Duration(w, "--step-warmup") : DefaultWarmup(step, iterations),
-            StepIterations = iterations,
+            StepDuration = OptionText.Duration(parse.GetValue(Step) ?? "20s", "--step"),
+            StepWarmup = parse.GetValue(StepWarmup) is { } w ? OptionText.Duration(w, "--step-warmup") : null,
+            StepIterations = parse.GetValue(Iterations) is { } n ? OptionText.AtLeast(n, 1L, "--iterations") : null,
             UntilSla = parse.GetValue(UntilSla),
             MaxErrorRate = SharedOptions.GateLimit(parse, Shared.NoGate, parse.GetValue(MaxErrors), "--max-errors") ?? 1.0,
             ExtraSla = p99 is null && p95 is null ? [] : [new SlaTarget { Endpoint = "*", P99Ms = p99, P95Ms = p95 }],
