@@ -66,7 +66,10 @@ public sealed class SingleWorkerPythonTests
         Evidence("lowLoadLatency").ShouldBeInRange(48, 100);
         Evidence("users").ShouldBe(6);
         Evidence("expectedLatency").ShouldBe(Evidence("meanLatency"), Evidence("meanLatency") * 0.25); // R = N/X: Little's law holds
-        Evidence("meanLatency").ShouldBeGreaterThan(4 * Evidence("lowLoadLatency"));
+        // Queueing dominates: R ≈ N·S with N = 6 (compared with S = 1/X; the single low-load sample is noisier:
+        // on a freshly installed worker its first request took 81 ms).
+        Evidence("meanLatency").ShouldBeGreaterThan(4 * Evidence("serviceTime"));
+        Evidence("meanLatency").ShouldBeGreaterThan(2.5 * Evidence("lowLoadLatency"));
     }
 
     [Fact]
