@@ -15,8 +15,8 @@ internal sealed class RunView
         Endpoints = run.Endpoints.Where(e => !e.IsAggregate).ToList();
         var nominal = run.Settings.IntervalSeconds > 0 ? run.Settings.IntervalSeconds : 1;
 
-        // Measured: after the warm-up and long enough to give a rate (a short trailing interval is noise).
-        Measured = run.Intervals.Where(i => !i.Warmup && i.DurationSeconds >= 0.5 * nominal).OrderBy(i => i.StartSeconds).ToList();
+        // Measured: after the warm-up, before the drain, and long enough to give a rate (a short trailing interval is noise).
+        Measured = run.Intervals.Where(i => !i.Warmup && !i.Drain && i.DurationSeconds >= 0.5 * nominal).OrderBy(i => i.StartSeconds).ToList();
 
         // Steady: at (near) the peak user count, so a ramp does not look like a trend or a cold start.
         var peakUsers = Measured.Count == 0 ? 0 : Measured.Max(i => i.ActiveUsers);

@@ -49,4 +49,32 @@ public sealed class UnfinishedRequestTests
         result.Total.Unfinished.ShouldBe(result.Total.Requests);
         result.Total.Latency.P50.ShouldBeGreaterThan(250);
     }
+
+    [Theory]
+    [InlineData(TransportKind.Epoll)]
+    [InlineData(TransportKind.Lean)]
+    public async Task Rates_are_over_the_measured_window_and_the_drain_completions_count_only_in_the_totals(TransportKind transport)
+    {
+        await using var target = await TestTarget.StartAsync();
+        // 4 users on a 400 ms endpoint for 1.5 s: the requests in flight at the end finish during the drain.
+        var scenario = Scenarios.Get(target.BaseAddress, "/slow-count/400", new LoadProfile { Users = 4, Duration = TimeSpan.FromSeconds(1.5) });
+
+        var result = await LoadRunner.RunAsync(scenario, new LoadRunnerOptions { Transport = transport, GracefulStop = TimeSpan.FromSeconds(5) });
+
+        target.Count.ShouldBe(result.Total.Requests); // every request completed: the drain waited for them
+        result.Total.Unfinished.ShouldBe(0);
+        var drain = result.Intervals.Where(i => i.Drain).ToList();
+        var inDrain = drain.Sum(i => i.Total.Requests);
+        inDrain.ShouldBeGreaterThan(0); // the last round of requests completed after sending stopped
+        result.DrainSeconds.ShouldBeGreaterThan(0.05);
+        result.DrainSeconds.ShouldBeLessThan(3);
+        result.MeasuredSeconds.ShouldBe(result.DurationSeconds - result.DrainSeconds, 1e-5);
+        result.Intervals.Where(i => !i.Drain).Sum(i => i.Total.Requests).ShouldBe(result.Total.Requests - inDrain);
+
+        // The rate counts the window's completions over the window, not the drain's completions or its time.
+        var window = result.Intervals.Where(i => !i.Drain && !i.Warmup).Sum(i => i.Total.Requests);
+        result.Total.RequestsPerSecond.ShouldBe(window / result.MeasuredSeconds, 1e-3);
+        result.Endpoints[0].RequestsPerSecond.ShouldBe(window / result.MeasuredSeconds, 1e-3);
+        result.MeasuredSeconds.ShouldBeInRange(1.45, 1.9);
+    }
 }

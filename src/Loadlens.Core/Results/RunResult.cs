@@ -42,8 +42,11 @@ public sealed record RunResult
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public double DrainSeconds { get; init; }
 
-    /// <summary>Seconds of measured (post-warm-up) time: the denominator of every rate.</summary>
-    public double MeasuredSeconds => Math.Max(0, DurationSeconds - WarmupSeconds);
+    /// <summary>
+    /// Seconds of measured time, after the warm-up and before the drain (<see cref="DrainSeconds"/>): the denominator
+    /// of every rate. Requests completed during the drain count in the totals and percentiles, not in rates.
+    /// </summary>
+    public double MeasuredSeconds => Math.Max(0, DurationSeconds - WarmupSeconds - DrainSeconds);
 
     /// <summary>How the load was shaped.</summary>
     public required RunSettings Settings { get; init; }

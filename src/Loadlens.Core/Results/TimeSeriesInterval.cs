@@ -15,6 +15,13 @@ public sealed record TimeSeriesInterval
     /// <summary>True when the interval lies in the warm-up (excluded from totals).</summary>
     public bool Warmup { get; init; }
 
+    /// <summary>
+    /// True when the interval lies in the drain, after the run stopped sending: its completions count in the totals
+    /// and percentiles but not in rates (<see cref="RunResult.MeasuredSeconds"/>). Written only when true.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Drain { get; init; }
+
     /// <summary>Active virtual users at the end of the interval (closed model) or in-flight requests (open).</summary>
     public int ActiveUsers { get; init; }
 

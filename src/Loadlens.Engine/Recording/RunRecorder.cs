@@ -25,6 +25,7 @@ internal sealed class RunRecorder : IDisposable
     private readonly long[] _intervalBytes;
     private readonly LongHistogram[] _totalHistograms;
     private readonly long[] _totalFailures;
+    private readonly long[] _windowRequests;
     private readonly long[] _totalBytesSent;
     private readonly long[] _totalBytesReceived;
     private readonly long[] _totalStatus;
@@ -50,6 +51,7 @@ internal sealed class RunRecorder : IDisposable
         _intervalUnfinished = new long[n];
         _intervalBytes = new long[n];
         _totalFailures = new long[n];
+        _windowRequests = new long[n];
         _totalBytesSent = new long[n];
         _totalBytesReceived = new long[n];
         _totalStatus = new long[n * RecordingBuffer.StatusSlots];
@@ -79,8 +81,11 @@ internal sealed class RunRecorder : IDisposable
 
     public double SecondsSinceStart(long timestamp) => Stopwatch.GetElapsedTime(_startTimestamp, timestamp).TotalSeconds;
 
-    /// <summary>Close the current interval at <paramref name="nowTimestamp"/> and fold it into the totals.</summary>
-    public TimeSeriesInterval CollectInterval(long nowTimestamp, int activeUsers, bool warmup)
+    /// <summary>
+    /// Close the current interval at <paramref name="nowTimestamp"/> and fold it into the totals. A
+    /// <paramref name="drain"/> interval (after sending stopped) counts in the totals but not in the rates' window.
+    /// </summary>
+    public TimeSeriesInterval CollectInterval(long nowTimestamp, int activeUsers, bool warmup, bool drain = false)
     {
         var end = SecondsSinceStart(nowTimestamp);
         var start = _lastBoundarySeconds;
@@ -127,6 +132,10 @@ internal sealed class RunRecorder : IDisposable
             if (!warmup)
             {
                 _totalHistograms[i].Add(h);
+                if (!drain)
+                {
+                    _windowRequests[i] += h.TotalCount;
+                }
             }
         }
 
@@ -141,6 +150,7 @@ internal sealed class RunRecorder : IDisposable
             StartSeconds = Math.Round(start, 6),
             DurationSeconds = Math.Round(end - start, 6),
             Warmup = warmup,
+            Drain = drain && !warmup,
             ActiveUsers = activeUsers,
             IntendedRequests = intended - _lastIntended,
             LateRequests = late - _lastLate,
@@ -167,9 +177,13 @@ internal sealed class RunRecorder : IDisposable
         return interval;
     }
 
-    /// <summary>Build the measured-period per-endpoint totals, the aggregate and the error groups.</summary>
+    /// <summary>
+    /// Build the measured-period per-endpoint totals, the aggregate and the error groups. Rates are the requests
+    /// completed in the measured window (after the warm-up, before the drain) over <paramref name="measuredSeconds"/>.
+    /// </summary>
     public (IReadOnlyList<EndpointResult> Endpoints, EndpointResult Total, IReadOnlyList<ErrorSummary> Errors) BuildTotals(double measuredSeconds)
     {
+        long windowTotal = 0;
         var endpoints = new List<EndpointResult>(_names.Length);
         var all = LatencyHistograms.Create();
         var allStatus = new Dictionary<string, long>();
@@ -204,6 +218,7 @@ internal sealed class RunRecorder : IDisposable
             }
 
             allFailures += _totalFailures[i];
+            windowTotal += _windowRequests[i];
             allSent += _totalBytesSent[i];
             allReceived += _totalBytesReceived[i];
             endpoints.Add(new EndpointResult
@@ -213,7 +228,7 @@ internal sealed class RunRecorder : IDisposable
                 Requests = h.TotalCount,
                 Failures = _totalFailures[i],
                 Latency = LatencyHistograms.ToStats(h),
-                RequestsPerSecond = RequestRates.Stored(h.TotalCount, measuredSeconds),
+                RequestsPerSecond = RequestRates.Stored(_windowRequests[i], measuredSeconds),
                 BytesSent = _totalBytesSent[i],
                 BytesReceived = _totalBytesReceived[i],
                 StatusCodes = status,
@@ -229,7 +244,7 @@ internal sealed class RunRecorder : IDisposable
             Requests = all.TotalCount,
             Failures = allFailures,
             Latency = LatencyHistograms.ToStats(all),
-            RequestsPerSecond = RequestRates.Stored(all.TotalCount, measuredSeconds),
+            RequestsPerSecond = RequestRates.Stored(windowTotal, measuredSeconds),
             BytesSent = allSent,
             BytesReceived = allReceived,
             StatusCodes = new SortedDictionary<string, long>(allStatus, StringComparer.Ordinal),

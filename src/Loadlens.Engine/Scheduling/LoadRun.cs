@@ -35,6 +35,7 @@ internal sealed class LoadRun : IDisposable
     private long _remainingIterations = long.MaxValue;
     private volatile bool _userCancelled;
     private double _maxLagMs;
+    private readonly TaskCompletionSource _drainStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _drainStart;
     private long _drainEnd;
 
@@ -123,7 +124,9 @@ internal sealed class LoadRun : IDisposable
         var end = Stopwatch.GetTimestamp();
         var duration = Stopwatch.GetElapsedTime(_start, end).TotalSeconds;
         var effectiveWarmup = _recorder.WarmupEndSeconds;
-        var measured = Math.Max(0, duration - effectiveWarmup);
+
+        // The rates' window: after the warm-up, until sending stopped (the drain's completions count, not its time).
+        var measured = Math.Max(0, (_drainStart > 0 ? Stopwatch.GetElapsedTime(_start, _drainStart).TotalSeconds : duration) - effectiveWarmup);
         var (results, total, errors) = _recorder.BuildTotals(measured);
         var arrivals = _load.Model == LoadModel.Open ? BuildArrivals(measured) : null;
         var generator = _monitor.Build(end, _recorder.AllRequests, _executor.Name, Transport.InlineSocketCompletions.IsActive(), arrivals);
@@ -135,7 +138,7 @@ internal sealed class LoadRun : IDisposable
             StartedAt = startedAt,
             DurationSeconds = Math.Round(duration, 6),
             WarmupSeconds = Math.Round(effectiveWarmup, 6),
-            DrainSeconds = _drainEnd > _drainStart ? Math.Round(Stopwatch.GetElapsedTime(_drainStart, _drainEnd).TotalSeconds, 6) : 0,
+            DrainSeconds = Math.Round(Math.Max(0, duration - effectiveWarmup - measured), 6),
             Settings = BuildSettings(),
             Scenario = _scenario,
             Outcome = _userCancelled
@@ -196,6 +199,7 @@ internal sealed class LoadRun : IDisposable
         var interval = _options.IntervalLength;
         var warmup = _load.WarmUp;
         var lastBoundary = TimeSpan.Zero;
+        var draining = false;
         var k = 1;
         while (true)
         {
@@ -208,7 +212,7 @@ internal sealed class LoadRun : IDisposable
             var remaining = next - Stopwatch.GetElapsedTime(_start);
             if (remaining > TimeSpan.Zero)
             {
-                await Task.WhenAny(driver, Task.Delay(remaining)).ConfigureAwait(false);
+                await Task.WhenAny(driver, Task.Delay(remaining), draining ? driver : _drainStarted.Task).ConfigureAwait(false);
             }
 
             if (driver.IsCompleted)
@@ -216,7 +220,15 @@ internal sealed class LoadRun : IDisposable
                 break;
             }
 
-            Collect(planned, warmup: next <= warmup);
+            if (!draining && _drainStarted.Task.IsCompleted)
+            {
+                // Sending stopped: close the measured window here; what completes from now on is the drain.
+                Collect(planned, warmup: lastBoundary < warmup);
+                draining = true;
+                continue;
+            }
+
+            Collect(planned, warmup: next <= warmup, drain: draining);
             lastBoundary = next;
             if (next >= interval * k)
             {
@@ -224,14 +236,14 @@ internal sealed class LoadRun : IDisposable
             }
         }
 
-        Collect(planned, warmup: lastBoundary < warmup);
+        Collect(planned, warmup: lastBoundary < warmup, drain: draining);
     }
 
-    private void Collect(TimeSpan? planned, bool warmup)
+    private void Collect(TimeSpan? planned, bool warmup, bool drain = false)
     {
         var now = Stopwatch.GetTimestamp();
         var active = Volatile.Read(ref _active);
-        var interval = _recorder!.CollectInterval(now, active, warmup);
+        var interval = _recorder!.CollectInterval(now, active, warmup, drain);
         var cpu = _monitor!.Sample(now, warmup);
         if (_options.Progress is { } progress)
         {
@@ -531,6 +543,7 @@ internal sealed class LoadRun : IDisposable
     private async Task DrainAsync(Task[] tasks)
     {
         _drainStart = Stopwatch.GetTimestamp();
+        _drainStarted.TrySetResult();
         var all = Task.WhenAll(tasks);
         var grace = _userCancelled ? TimeSpan.FromTicks(Math.Min(_options.GracefulStop.Ticks, TimeSpan.FromSeconds(2).Ticks)) : _options.GracefulStop;
         if (await Task.WhenAny(all, Task.Delay(grace)).ConfigureAwait(false) != all)
