@@ -37,6 +37,12 @@ public sealed record AnalysisReport
     /// <summary>Cache-TTL advice for read endpoints.</summary>
     public required IReadOnlyList<CacheTtlAdvice> CacheTtl { get; init; }
 
+    /// <summary>
+    /// What the rules could not judge and why, e.g. endpoints with fewer requests than the shape rules need
+    /// (<see cref="AnalysisOptions.MinRequests"/>), so a reader knows a silence is not a clean bill of health.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>True when every SLA check passed (or there were none).</summary>
     public bool SlaPassed => Sla.All(s => s.Passed);
 

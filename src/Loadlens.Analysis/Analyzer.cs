@@ -11,12 +11,15 @@ public static class Analyzer
 {
     private static readonly IRule[] AllRules =
     [
-        new GeneratorSaturationRule(), new ErrorRateRule(), new ConnectionErrorsRule(), new RateLimitedRule(),
-        new SerializedResourceRule(), new TailLatencyRule(), new LatencyDegradationRule(), new PeriodicStallRule(),
+        new GeneratorSaturationRule(), new NoSteadyStateRule(), new ErrorRateRule(), new ConnectionErrorsRule(), new RateLimitedRule(),
+        new SharedBottleneckRule(), new SerializedResourceRule(), new TailLatencyRule(), new LatencyDegradationRule(), new PeriodicStallRule(),
         new HighVarianceRule(), new ColdStartRule(),
     ];
 
-    /// <summary>The findings of every rule, most severe first (then in rule order, then by endpoint).</summary>
+    /// <summary>
+    /// The findings of every rule, one per cause (a finding another explains is dropped or loses its advice), most
+    /// severe first (then in rule order, then by endpoint).
+    /// </summary>
     public static IReadOnlyList<Finding> Findings(RunResult run, AnalysisOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -24,8 +27,7 @@ public static class Analyzer
         var opts = options ?? AnalysisOptions.Default;
         var order = RuleIds.All.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
         var endpointOrder = run.Endpoints.Select((e, i) => (e.Name, i)).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().i);
-        return AllRules
-            .SelectMany(rule => rule.Evaluate(view, opts))
+        return FindingConsolidation.Apply(AllRules.SelectMany(rule => rule.Evaluate(view, opts)).ToList())
             .OrderByDescending(f => f.Severity)
             .ThenBy(f => order.GetValueOrDefault(f.RuleId, int.MaxValue))
             .ThenBy(f => f.Endpoint is null ? -1 : endpointOrder.GetValueOrDefault(f.Endpoint, int.MaxValue))
@@ -40,7 +42,7 @@ public static class Analyzer
         var findings = Findings(run, opts);
         var sla = SlaEvaluator.Evaluate(run, opts.Sla ?? run.Sla);
         var recommendations = RecommendationBuilder.Build(findings);
-        var cache = CacheTtlAdvisor.Advise(run);
+        var cache = CacheTtlAdvisor.Advise(run, findings);
         return new AnalysisReport
         {
             RunName = run.Name,
@@ -50,7 +52,21 @@ public static class Analyzer
             Sla = sla,
             Recommendations = recommendations,
             CacheTtl = cache,
+            Notes = Notes(run, opts),
             Gate = opts.MaxErrorRate is { } limit ? new GateCheck(limit, run.Total.Requests, run.Total.Failures) : null,
         };
+    }
+
+    /// <summary>Endpoints the shape rules (variance, queueing, trends) skipped for having too few requests.</summary>
+    private static IReadOnlyList<string> Notes(RunResult run, AnalysisOptions options)
+    {
+        var small = run.Endpoints.Where(e => !e.IsAggregate && e.Requests > 0 && e.Requests < options.MinRequests).ToList();
+        if (small.Count == 0)
+        {
+            return [];
+        }
+
+        var names = string.Join(", ", small.Select(e => $"{e.Name} ({e.Requests})"));
+        return [$"{small.Count} of {run.Endpoints.Count(e => !e.IsAggregate)} endpoints had fewer than the {options.MinRequests} requests the variance, queueing and trend rules need, so only their errors and p99 were judged: {names}."];
     }
 }

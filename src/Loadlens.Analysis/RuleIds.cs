@@ -22,6 +22,19 @@ public static class RuleIds
     /// </summary>
     public const string SerializedResource = "serialized-resource";
 
+    /// <summary>
+    /// Every endpoint waits in one queue (one worker, one lock, one connection): each endpoint's latency is its own
+    /// work plus the same queueing delay. One run-level finding with the aggregate capacity, the mean service demand,
+    /// the common delay and each endpoint's own work.
+    /// </summary>
+    public const string SharedBottleneck = "shared-bottleneck";
+
+    /// <summary>
+    /// The offered load is above capacity and the run measured a queue still filling (closed model: latency below
+    /// Little's-law steady state N/X − Z and rising) or growing (open model: completed under 90 % of what was sent).
+    /// </summary>
+    public const string NoSteadyState = "no-steady-state";
+
     /// <summary>HTTP 429 responses.</summary>
     public const string RateLimited = "rate-limited";
 
@@ -58,8 +71,8 @@ public static class RuleIds
     /// <summary>The single-run rule ids, in report order (the order <see cref="Analyzer"/> sorts findings by).</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        GeneratorSaturation, ErrorRate, ConnectionErrors, RateLimited, SerializedResource, TailLatency,
-        LatencyDegradation, PeriodicStall, HighVariance, ColdStart,
+        GeneratorSaturation, NoSteadyState, ErrorRate, ConnectionErrors, RateLimited, SharedBottleneck, SerializedResource,
+        TailLatency, LatencyDegradation, PeriodicStall, HighVariance, ColdStart,
     ];
 
     /// <summary>The capacity (sweep) rule ids, in report order (the order <see cref="Capacity.CapacityAnalyzer"/> sorts findings by).</summary>

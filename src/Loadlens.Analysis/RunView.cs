@@ -52,6 +52,27 @@ internal sealed class RunView
         }
     }
 
+    /// <summary>
+    /// The endpoint's low-load latency: its fastest request over the whole run, warm-up included (the run's first
+    /// requests met an empty queue); null without samples. An upper bound of its work time.
+    /// </summary>
+    public double? LowLoadLatency(string endpoint)
+    {
+        double? low = null;
+        foreach (var interval in Run.Intervals)
+        {
+            foreach (var figures in interval.Endpoints)
+            {
+                if (figures.Name == endpoint && figures.Requests > figures.Failures && figures.Latency.Min > 0 && (low is null || figures.Latency.Min < low))
+                {
+                    low = figures.Latency.Min;
+                }
+            }
+        }
+
+        return low;
+    }
+
     /// <summary>A representative per-interval latency: the mean when recorded, else the median.</summary>
     public static double TypicalLatency(LatencyStats stats) => stats.Mean > 0 ? stats.Mean : stats.P50;
 

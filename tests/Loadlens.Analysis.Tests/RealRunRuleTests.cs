@@ -119,4 +119,22 @@ public sealed class RealRunRuleTests
         findings.ShouldNotContain(f => f.RuleId == RuleIds.SerializedResource);
         findings.ShouldNotContain(f => f.Severity > FindingSeverity.Info && (f.RuleId == RuleIds.ErrorRate || f.RuleId == RuleIds.LatencyDegradation || f.RuleId == RuleIds.GeneratorSaturation));
     }
+
+    [Fact]
+    public async Task Service_time_growing_at_a_steady_open_model_rate_is_degradation_not_a_queue()
+    {
+        // 150 arrivals/s on a parallel endpoint whose work grows from 10 ms by 6 ms/s: throughput stays at the rate
+        // while the requests in flight grow from ≈ 1.5 to ≈ 12. That is a leak, not a queue behind a lock.
+        await using var target = await RuleTarget.StartAsync();
+        var run = await LoadRunner.RunAsync(Scenario(
+            target.BaseAddress,
+            new LoadProfile { Model = LoadModel.Open, Rate = 150, Duration = TimeSpan.FromSeconds(13), WarmUp = TimeSpan.FromSeconds(1) },
+            "/growing"));
+        var findings = Analyzer.Findings(run);
+        Print(run, findings);
+        var degradation = findings.Single(f => f.RuleId == RuleIds.LatencyDegradation);
+        degradation.Evidence.Single(e => e.Name == "slope").Value.ShouldBeInRange(3, 9); // 6 ms/s by construction
+        findings.ShouldNotContain(f => f.RuleId == RuleIds.SerializedResource);
+        findings.ShouldNotContain(f => f.RuleId == RuleIds.NoSteadyState); // the server kept up with the rate
+    }
 }

@@ -13,6 +13,7 @@ namespace Loadlens.Analysis.Tests;
 /// A real Kestrel server (127.0.0.1, port 0) whose endpoints each show one bottleneck signature:
 /// <c>/gated/*</c> requests all stall together for 500 ms every 3 s (a stop-the-world pause);
 /// <c>/gated/growing</c> also works 5 ms + 4 ms per second since start (steady degradation);
+/// <c>/growing</c> works 10 ms + 6 ms per second since start, in parallel (a leak, a growing table);
 /// <c>/limited</c> allows 4 requests per 100 ms window (40 req/s) and answers 429 beyond;
 /// <c>/abort</c> resets the connection; <c>/slow/{ms}</c> waits.
 /// </summary>
@@ -47,6 +48,11 @@ internal sealed class RuleTarget : IAsyncDisposable
         {
             await target.GateAsync();
             await Task.Delay(TimeSpan.FromMilliseconds(5 + (4 * target.Elapsed.TotalSeconds)));
+            return "growing";
+        });
+        app.MapGet("/growing", async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10 + (6 * target.Elapsed.TotalSeconds)));
             return "growing";
         });
         app.MapGet("/limited", () => target.Admit() ? Results.Text("ok") : Results.StatusCode(429));

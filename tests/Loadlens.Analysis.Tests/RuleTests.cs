@@ -244,8 +244,12 @@ public sealed class RuleTests
         };
         Of(open, RuleIds.GeneratorSaturation).Single().Severity.ShouldBe(FindingSeverity.Critical);
 
-        // 20 users, 200 req/s at 8.9 ms and no think time: only ≈ 1.8 users busy.
+        // 20 users, 200 req/s at 8.9 ms and no think time: only ≈ 1.8 users busy. Little's law alone is no proof
+        // (users may wait in a filling queue or on unfinished requests): the generator's own CPU must agree.
         var underdriven = healthy with { Settings = healthy.Settings with { ThinkTimeMinMs = 0, ThinkTimeMaxMs = 0 } };
+        Of(underdriven, RuleIds.GeneratorSaturation).ShouldBeEmpty();
+        Of(underdriven with { Generator = new GeneratorStats { CpuSeconds = 1, CpuUtilization = 0.05, PeakCpuUtilization = 0.1 } }, RuleIds.GeneratorSaturation).ShouldBeEmpty();
+        underdriven = underdriven with { Generator = new GeneratorStats { CpuSeconds = 10, CpuUtilization = 0.7, PeakCpuUtilization = 0.92 } };
         var little = Of(underdriven, RuleIds.GeneratorSaturation).Single();
         little.Severity.ShouldBe(FindingSeverity.Critical);
         little.Evidence.Single(e => e.Name == "littleRatio").Value.ShouldBeLessThan(0.7);

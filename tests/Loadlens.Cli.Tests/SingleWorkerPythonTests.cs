@@ -91,4 +91,130 @@ public sealed class SingleWorkerPythonTests
         var findings = doc.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("ruleId").GetString()).ToList();
         findings.ShouldContain(id => id == "serialized-resource" || id == "throughput-plateau", string.Join(", ", findings));
     }
+
+    private static List<JsonElement> Findings(JsonDocument doc) => doc.RootElement.GetProperty("findings").EnumerateArray().ToList();
+
+    private static double Evidence(JsonElement finding, string name) =>
+        finding.GetProperty("evidence").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name).GetProperty("value").GetDouble();
+
+    private static async Task<JsonDocument> AnalysisAsync(string outDir) =>
+        JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "analysis.json")));
+
+    [Fact]
+    public async Task Endpoints_sharing_the_one_worker_get_one_shared_bottleneck_finding_with_each_endpoints_own_work()
+    {
+        await using var app = await GunicornTarget.StartAsync();
+        using var cli = new CliHarness();
+        var outDir = Path.Combine(cli.Directory, "mixed");
+
+        // Three endpoints of different work behind one sync worker, 12 users: all wait in the same accept queue.
+        var exit = await cli.RunAsync("run",
+            new Uri(app.BaseAddress, "/health").ToString(),
+            new Uri(app.BaseAddress, "/api/chefs?cuisine=Korean").ToString(),
+            new Uri(app.BaseAddress, "/work?ms=30").ToString(),
+            "-u", "12", "-d", "6s", "-w", "1s", "--seed", "5", "-o", outDir, "--no-gate");
+
+        exit.ShouldBe(0, cli.Error.ToString());
+        using var doc = await AnalysisAsync(outDir);
+        var findings = Findings(doc);
+        var all = string.Join("\n", findings.Select(f => f.GetProperty("ruleId").GetString() + " " + f.GetProperty("endpoint") + ": " + f.GetProperty("title").GetString()));
+        var shared = findings.Where(f => f.GetProperty("ruleId").GetString() == "shared-bottleneck").ShouldHaveSingleItem(all);
+        shared.GetProperty("endpoint").ValueKind.ShouldBe(JsonValueKind.Null); // one run-level finding
+        findings.ShouldNotContain(f => f.GetProperty("ruleId").GetString() == "serialized-resource", all); // no per-endpoint made-up capacity
+
+        var result = await RunResultJson.ReadAsync(Path.Combine(outDir, "result.json"));
+        var capacity = Evidence(shared, "capacity");
+        capacity.ShouldBe(result.Total.RequestsPerSecond, 0.01);
+        Evidence(shared, "serviceDemand").ShouldBe(1000 / capacity, 0.01); // the utilisation law: S̄ = 1/X
+        var work = Evidence(shared, "work: GET /work?ms=30");
+        var chefs = Evidence(shared, "work: GET /api/chefs?cuisine=Korean");
+        var health = Evidence(shared, "work: GET /health");
+        work.ShouldBeInRange(25, 50, all); // 30 ms of work, not the ≈ 12 × 14 ms the queue makes it wait
+        chefs.ShouldBeInRange(5, 25, all);
+        health.ShouldBeLessThan(chefs);
+        Evidence(shared, "queueingDelay").ShouldBeGreaterThan(3 * work); // 11 others ahead of each request
+        // The endpoints are listed by the work each adds: the 30 ms one first.
+        shared.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("name").GetString()).Where(n => n!.StartsWith("work: ", StringComparison.Ordinal))
+            .First().ShouldBe("work: GET /work?ms=30");
+        // Any per-endpoint tail finding speaks of its own work and points at the shared queue, with no advice of its own.
+        foreach (var tail in findings.Where(f => f.GetProperty("ruleId").GetString() == "tail-latency"))
+        {
+            tail.GetProperty("title").GetString()!.ShouldContain("shared queue");
+            tail.GetProperty("recommendation").ValueKind.ShouldBe(JsonValueKind.Null);
+        }
+
+        (await app.ServedAsync()).ShouldBe(result.Total.Requests + result.Intervals.Where(i => i.Warmup).Sum(i => i.Total.Requests));
+    }
+
+    [Fact]
+    public async Task Many_users_on_one_worker_is_a_queue_still_filling_not_degradation_nor_the_generator()
+    {
+        await using var app = await GunicornTarget.StartAsync();
+        using var cli = new CliHarness();
+        var outDir = Path.Combine(cli.Directory, "filling");
+
+        // 200 users on ≈ 45 req/s: every user passes the queue once only after ≈ 4.4 s; the run stops at 3 s.
+        var exit = await cli.RunAsync("run", new Uri(app.BaseAddress, "/work?ms=20").ToString(), "-u", "200", "-d", "3s", "-o", outDir, "--no-gate");
+
+        exit.ShouldBe(0, cli.Error.ToString());
+        using var doc = await AnalysisAsync(outDir);
+        var findings = Findings(doc);
+        var all = string.Join("\n", findings.Select(f => f.GetProperty("ruleId").GetString() + ": " + f.GetProperty("title").GetString()));
+        var filling = findings.Where(f => f.GetProperty("ruleId").GetString() == "no-steady-state").ShouldHaveSingleItem(all);
+        findings.ShouldNotContain(f => f.GetProperty("ruleId").GetString() == "generator-saturation", all); // its CPU was idle
+        findings.ShouldNotContain(f => f.GetProperty("ruleId").GetString() == "latency-degradation", all);
+        Evidence(filling, "users").ShouldBe(200);
+        var x = Evidence(filling, "throughput");
+        Evidence(filling, "expectedLatency").ShouldBe(200_000 / x, 1); // Little's law at steady state: N/X
+        Evidence(filling, "meanLatency").ShouldBeLessThan(0.8 * Evidence(filling, "expectedLatency"));
+        Evidence(filling, "fillTime").ShouldBeGreaterThan(Evidence(filling, "runTime"));
+        filling.GetProperty("recommendation").GetProperty("text").GetString()!.ShouldContain("above capacity");
+
+        // Every request the app received is accounted for.
+        var result = await RunResultJson.ReadAsync(Path.Combine(outDir, "result.json"));
+        (await app.ServedAsync()).ShouldBe(result.Total.Requests - result.Total.Unfinished);
+    }
+
+    [Fact]
+    public async Task An_open_model_above_the_workers_capacity_says_what_was_offered_and_what_was_completed()
+    {
+        await using var app = await GunicornTarget.StartAsync();
+        using var cli = new CliHarness();
+        var outDir = Path.Combine(cli.Directory, "open");
+
+        // 80 arrivals/s against ≈ 38 req/s of capacity (25 ms of work in one worker).
+        var exit = await cli.RunAsync("run", new Uri(app.BaseAddress, "/work?ms=25").ToString(), "--rate", "80/s", "-d", "3s", "-o", outDir, "--no-gate");
+
+        exit.ShouldBe(0, cli.Error.ToString());
+        using var doc = await AnalysisAsync(outDir);
+        var findings = Findings(doc);
+        var all = string.Join("\n", findings.Select(f => f.GetProperty("ruleId").GetString() + ": " + f.GetProperty("title").GetString()));
+        var overload = findings.Where(f => f.GetProperty("ruleId").GetString() == "no-steady-state").ShouldHaveSingleItem(all);
+        Evidence(overload, "offeredRate").ShouldBe(80, 4);
+        Evidence(overload, "completedRate").ShouldBeInRange(20, 42);
+        overload.GetProperty("title").GetString().ShouldStartWith("Offered 80 req/s, the server completed");
+    }
+
+    [Fact]
+    public async Task The_cache_ttl_advice_does_not_grow_with_the_queue()
+    {
+        await using var app = await GunicornTarget.StartAsync();
+        using var cli = new CliHarness();
+        var url = new Uri(app.BaseAddress, "/work?ms=30").ToString();
+
+        async Task<(double Ttl, double Service)> TtlAsync(string users, string dir)
+        {
+            var outDir = Path.Combine(cli.Directory, dir);
+            var exit = await cli.RunAsync("run", url, "-u", users, "-d", "6s", "-w", "1s", "-o", outDir, "--no-gate");
+            exit.ShouldBe(0, cli.Error.ToString());
+            using var doc = await AnalysisAsync(outDir);
+            var advice = doc.RootElement.GetProperty("cacheTtl").EnumerateArray().Single();
+            return (advice.GetProperty("ttlSeconds").GetDouble(), advice.GetProperty("meanLatencyMs").GetDouble());
+        }
+
+        var alone = await TtlAsync("1", "one");
+        var queued = await TtlAsync("16", "sixteen"); // mean latency ≈ 16 × 31 ms: mostly waiting
+        queued.Ttl.ShouldBe(alone.Ttl);
+        queued.Service.ShouldBe(alone.Service, alone.Service * 0.35); // the service time, not the queue-inflated latency
+    }
 }

@@ -14,7 +14,9 @@ namespace Loadlens.Analysis.Rules;
 /// 80 %), or more than 1 % of arrivals sent late;</item>
 /// <item>closed model, Loadlens runs only (imported results do not record think time): Little's law
 /// N_eff = X·(R + Z) over the steady intervals is below 90 % of the active users (critical below 70 %),
-/// i.e. users spent time neither waiting for a response nor thinking.</item>
+/// i.e. users spent time neither waiting for a completed response nor thinking, and the generator's own counters
+/// agree (it reported itself saturated, or its peak CPU use reached 80 % of its cores). Without them the users were
+/// waiting in a queue still filling or on requests that never finished, which <c>no-steady-state</c> reports.</item>
 /// </list>
 /// </summary>
 internal sealed class GeneratorSaturationRule : IRule
@@ -24,6 +26,9 @@ internal sealed class GeneratorSaturationRule : IRule
     internal const double MaxLateShare = 0.10;
     internal const double MinLittleRatio = 0.9;
     internal const double CriticalLittleRatio = 0.7;
+
+    /// <summary>The Little's-law signal counts only when the generator's own peak CPU use reached this share of its cores.</summary>
+    internal const double MinBusyCpu = 0.8;
 
     public string Id => RuleIds.GeneratorSaturation;
 
@@ -71,7 +76,10 @@ internal sealed class GeneratorSaturationRule : IRule
             }
         }
 
-        if (run.Settings.Model == "closed" && string.Equals(run.Source.Tool, "loadlens", StringComparison.OrdinalIgnoreCase))
+        // Little's law alone cannot tell an idle generator from users waiting in a queue that is still filling
+        // (no-steady-state) or on requests that never finished: blame the generator only when its own counters agree.
+        if (run.Settings.Model == "closed" && string.Equals(run.Source.Tool, "loadlens", StringComparison.OrdinalIgnoreCase)
+            && run.Generator is { } own && (own.Saturated || own.PeakCpuUtilization >= MinBusyCpu))
         {
             var thinkMs = (run.Settings.ThinkTimeMinMs + run.Settings.ThinkTimeMaxMs) / 2;
             var ratios = new List<double>();

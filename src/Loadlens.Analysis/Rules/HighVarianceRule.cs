@@ -48,7 +48,7 @@ internal sealed class HighVarianceRule : IRule
                 Id,
                 FindingSeverity.Warning,
                 null,
-                $"{band.Count} of {eligible.Count} endpoints share the same wide tail (p99 {Ms(p99s.Min())}–{Ms(p99s.Max())} against medians of {Ms(p50s.Min())}–{Ms(p50s.Max())}): the whole process pauses",
+                $"{band.Count} of {eligible.Count} endpoints{Skipped(view, eligible.Count, options)} share the same wide tail (p99 {Ms(p99s.Min())}–{Ms(p99s.Max())} against medians of {Ms(p50s.Min())}–{Ms(p50s.Max())}): the whole process pauses",
                 [
                     Ev("endpointsAffected", band.Count, "count"),
                     Ev("endpoints", eligible.Count, "count"),
@@ -113,5 +113,12 @@ internal sealed class HighVarianceRule : IRule
                         : null);
             }
         }
+    }
+
+    /// <summary>" with ≥ 50 requests (3 others had fewer)" when the threshold skipped endpoints; empty otherwise.</summary>
+    private static string Skipped(RunView view, int judged, AnalysisOptions options)
+    {
+        var others = view.Endpoints.Count(e => e.Requests > 0) - judged;
+        return others > 0 ? $" with ≥ {options.MinRequests} requests ({others} other{(others == 1 ? " had" : "s had")} fewer)" : string.Empty;
     }
 }

@@ -28,17 +28,22 @@ internal static class RuleText
     /// </summary>
     public static double Round(double value) => double.IsFinite(value) ? Numbers.Round(value) : 0;
 
-    /// <summary>Milliseconds for prose: "144 ms", "8.5 ms", "0.58 ms".</summary>
-    public static string Ms(double ms) => ms.ToString(ms >= 100 ? "0" : ms >= 10 ? "0.#" : "0.##", Invariant) + " ms";
+    /// <summary>
+    /// A duration for prose, at most 3 significant digits: "144 ms", "8.5 ms", "0.58 ms"; from 1 s on in seconds
+    /// ("11.3 s", "59.8 s", "125 s"), so no reader meets "59789.5 ms".
+    /// </summary>
+    public static string Ms(double ms) => Math.Abs(ms) >= 1000
+        ? Numbers.Significant(ms / 1000, 3).ToString("0.##", Invariant) + " s"
+        : Numbers.Significant(ms, 3).ToString(ms >= 100 ? "0" : ms >= 10 ? "0.#" : "0.##", Invariant) + " ms";
 
-    /// <summary>A percentage for prose: "3.15 %".</summary>
-    public static string Percent(double fraction) => (fraction * 100).ToString("0.##", Invariant) + " %";
+    /// <summary>A percentage for prose, at most 3 significant digits: "3.15 %", "64 %".</summary>
+    public static string Percent(double fraction) => Numbers.Significant(fraction * 100, 3).ToString("0.##", Invariant) + " %";
 
-    /// <summary>A rate for prose: "60.2 req/s".</summary>
-    public static string Rate(double perSecond) => perSecond.ToString(perSecond >= 100 ? "0" : "0.#", Invariant) + " req/s";
+    /// <summary>A rate for prose, at most 3 significant digits: "60.2 req/s", "1230 req/s".</summary>
+    public static string Rate(double perSecond) => Numbers.Significant(perSecond, 3).ToString(perSecond >= 100 ? "0" : "0.#", Invariant) + " req/s";
 
-    /// <summary>A plain number for prose.</summary>
-    public static string Num(double value, string format = "0.##") => value.ToString(format, Invariant);
+    /// <summary>A plain number for prose: at most 3 significant digits ("1770×", "12.7×"), except counts (format "0").</summary>
+    public static string Num(double value, string format = "0.##") => (format == "0" ? value : Numbers.Significant(value, 3)).ToString(format, Invariant);
 
     /// <summary>Status class of a status code text ("503" → "5xx").</summary>
     public static string StatusClass(string status) => status.Length == 3 && char.IsAsciiDigit(status[0]) ? status[0] + "xx" : status;

@@ -66,7 +66,7 @@ internal sealed class LatencyDegradationRule : IRule
                 Id,
                 FindingSeverity.Warning,
                 e.Name,
-                $"Latency rises steadily during the run, by ≈ {Num(slopePerSecond * 60, "0.#")} ms per minute ({Ms(start)} → {Ms(end)})",
+                $"Latency rises steadily during the run, by ≈ {Ms(slopePerSecond * 60)} per minute ({Ms(start)} → {Ms(end)})",
                 [
                     Ev("slope", slopePerSecond, "ms/s"),
                     Ev("startLatency", start, "ms"),
@@ -77,7 +77,7 @@ internal sealed class LatencyDegradationRule : IRule
                 ],
                 new Recommendation(
                     RecommendationTier.ShortTerm,
-                    $"Run a longer soak test on {e.Name} at this load and watch memory, GC, queue lengths and table/cache sizes: its latency grows by ≈ {Num(slopePerSecond * 60, "0.#")} ms per minute, which points at something that accumulates (a leak, a growing table, an unbounded cache or queue)."));
+                    $"Run a longer soak test on {e.Name} at this load and watch memory, GC, queue lengths and table/cache sizes: its latency grows by ≈ {Ms(slopePerSecond * 60)} per minute, which points at something that accumulates (a leak, a growing table, an unbounded cache or queue)."));
         }
     }
 

@@ -22,7 +22,8 @@ namespace Loadlens.Analysis.Rules;
 /// <item>B, saturated, the fastest request already waited (X·W &gt; 1.25, typical when the queue never
 /// empties): R ≥ 2·W, and across ≥ 5 steady intervals the in-flight count N_i = X_i·R_i varies (90th/10th
 /// percentile ≥ 1.3) while the throughput does not follow it (elasticity d ln X_i / d ln N_i ≤ 0.5; a
-/// parallel endpoint has ≈ 1).</item>
+/// parallel endpoint has ≈ 1). Not in an open model whose server completed ≥ 95 % of what was sent: there the
+/// arrival rate pins X, and N rising at a steady X is service time growing (<c>latency-degradation</c>), not a queue.</item>
 /// <item>C, constant users on a saturated server (closed model; the queue never empties, so every measured
 /// request waited and neither A nor B can see the work time): the fastest request of the whole run, warm-up
 /// included, is the low-load latency L (the first request met an empty queue). When X·L ≤ 2 (the first request also
@@ -50,6 +51,8 @@ internal sealed class SerializedResourceRule : IRule
 
     public IEnumerable<Finding> Evaluate(RunView view, AnalysisOptions options)
     {
+        var openBelowCapacity = view.Run.Settings.Model == "open" && view.Run.Arrivals is { AchievedRate: > 0 } arrivals
+            && view.Run.RateOf(view.Run.Total) >= 0.95 * arrivals.AchievedRate;
         foreach (var e in view.Endpoints)
         {
             var successes = e.Requests - e.Failures;
@@ -90,13 +93,15 @@ internal sealed class SerializedResourceRule : IRule
                 elasticity = Elasticity(points);
             }
 
+            // In an open model the arrival rate, not the server, sets the throughput: a flat X while N grows is only a
+            // capped server when the server completes less than was sent (a leak at a steady rate is not a queue).
             var confirmed = singleServer
                 ? queueFactor >= MinQueueFactor
-                : queueFactor >= MinQueueFactorSaturated && spread >= MinInFlightSpread && elasticity <= MaxElasticity;
+                : !openBelowCapacity && queueFactor >= MinQueueFactorSaturated && spread >= MinInFlightSpread && elasticity <= MaxElasticity;
 
             // C: constant users, queue never empty: the low-load latency from the start of the run is the work time.
             double? lowLoad = null;
-            if (!confirmed && view.Run.Settings.Model == "closed" && LowLoadLatency(view, e.Name) is { } low && low < w)
+            if (!confirmed && view.Run.Settings.Model == "closed" && view.LowLoadLatency(e.Name) is { } low && low < w)
             {
                 var lowUtilization = x * low / 1000;
                 if (lowUtilization is >= MinUtilization and <= MaxUtilizationLowLoad && r / low >= MinQueueFactor)
@@ -158,24 +163,6 @@ internal sealed class SerializedResourceRule : IRule
                     RecommendationTier.ShortTerm,
                     $"Find the lock, single writer, single connection, single worker process or single-threaded stage behind {e.Name}: about {Ms(serviceMs)} of exclusive work per request caps it at ≈ {Rate(x)}, and the other {Num(Math.Max(0, inFlight - 1), "0.#")} requests in flight wait (mean {Ms(r)} against {Ms(lowLoad ?? w)} of work{(lowLoad is null ? " (the fastest request)" : " at low load")}). Shrink or split the critical section, or partition the resource; more users, threads or instances will not raise its throughput."));
         }
-    }
-
-    /// <summary>The fastest request of the endpoint over the whole run, warm-up included (null without samples).</summary>
-    private static double? LowLoadLatency(RunView view, string endpoint)
-    {
-        double? low = null;
-        foreach (var interval in view.Run.Intervals)
-        {
-            foreach (var figures in interval.Endpoints)
-            {
-                if (figures.Name == endpoint && figures.Requests > 0 && figures.Latency.Min > 0 && (low is null || figures.Latency.Min < low))
-                {
-                    low = figures.Latency.Min;
-                }
-            }
-        }
-
-        return low;
     }
 
     private static double Quantile(List<double> sorted, double q)

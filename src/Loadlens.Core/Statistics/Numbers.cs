@@ -31,4 +31,28 @@ internal static class Numbers
     /// <summary><see cref="Round(double)"/> of a finite value; null when the value is absent, NaN or infinite.</summary>
     /// <param name="value">The value, or null.</param>
     public static double? RoundOrNull(double? value) => value is { } v && double.IsFinite(v) ? Round(v) : null;
+
+    /// <summary>
+    /// <paramref name="value"/> to <paramref name="digits"/> significant digits (midpoints away from zero), for prose:
+    /// 59789.5 → 59800 (3), 0.012345 → 0.0123 (3). NaN, ±∞ and 0 are returned unchanged.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="digits">Significant digits (1–15).</param>
+    public static double Significant(double value, int digits)
+    {
+        if (!double.IsFinite(value) || value == 0)
+        {
+            return value;
+        }
+
+        var magnitude = (int)Math.Floor(Math.Log10(Math.Abs(value))) + 1;
+        var decimals = digits - magnitude;
+        if (decimals >= 0)
+        {
+            return Math.Round(value, Math.Min(15, decimals), MidpointRounding.AwayFromZero);
+        }
+
+        var scale = Math.Pow(10, -decimals);
+        return Math.Round(value / scale, MidpointRounding.AwayFromZero) * scale;
+    }
 }

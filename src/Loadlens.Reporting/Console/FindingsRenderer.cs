@@ -22,6 +22,10 @@ internal static class FindingsRenderer
         }
 
         WriteFindings(console, report.Findings, "(run)");
+        foreach (var note in report.Notes)
+        {
+            console.MarkupLine($"[grey]Not judged: {Markup.Escape(note)}[/]");
+        }
 
         if (report.Sla.Count > 0)
         {

@@ -42,6 +42,13 @@ internal static class AnalysisJsonWriter
                 w.WriteNull("gate");
             }
 
+            w.WriteStartArray("notes");
+            foreach (var note in report.Notes)
+            {
+                w.WriteStringValue(note);
+            }
+
+            w.WriteEndArray();
             w.WriteStartArray("sla");
             foreach (var s in report.Sla)
             {

@@ -64,6 +64,11 @@ internal static class AnalysisReportWriter
         }
 
         FindingsMarkdown.Write(md, report.Findings, headingLevel: 3, wholeScope: "Whole run");
+        foreach (var note in report.Notes)
+        {
+            Line($"_Not judged: {E(note)}_");
+            Line();
+        }
 
         Line("## SLA");
         Line();

@@ -1,0 +1,90 @@
+using Loadlens.Core.Findings;
+using static Loadlens.Analysis.Rules.RuleText;
+
+namespace Loadlens.Analysis.Rules;
+
+/// <summary>
+/// One finding and one recommendation per cause (docs/analysis.md, "One cause, one recommendation"): the rules
+/// run independently, then findings that another finding explains are dropped or lose their advice.
+/// <list type="bullet">
+/// <item><c>shared-bottleneck</c> explains each member endpoint's <c>serialized-resource</c> (dropped) and its
+/// tail latency (kept, saying how much is the shared queue and how much its own work, without advice);</item>
+/// <item><c>no-steady-state</c> explains rising latency: <c>latency-degradation</c> is dropped;</item>
+/// <item><c>latency-degradation</c> on an endpoint explains its queue: its <c>serialized-resource</c> is dropped (growing
+/// service time, not a lock);</item>
+/// <item><c>tail-latency</c> on an endpoint with a cause finding (queue, degradation, variance, stalls, overload) keeps
+/// no advice of its own; the rest share one recommendation that lists them.</item>
+/// </list>
+/// </summary>
+internal static class FindingConsolidation
+{
+    private static readonly HashSet<string> TailCauses =
+    [
+        RuleIds.SerializedResource, RuleIds.LatencyDegradation, RuleIds.HighVariance, RuleIds.PeriodicStall, RuleIds.NoSteadyState,
+        RuleIds.SharedBottleneck, RuleIds.ErrorRate, RuleIds.ConnectionErrors,
+    ];
+
+    public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> findings)
+    {
+        var shared = findings.FirstOrDefault(f => f.RuleId == RuleIds.SharedBottleneck);
+        var noSteadyState = findings.Any(f => f.RuleId == RuleIds.NoSteadyState);
+        var degraded = findings.Where(f => f.RuleId == RuleIds.LatencyDegradation).Select(f => f.Endpoint).ToHashSet();
+        var kept = new List<Finding>(findings.Count);
+        foreach (var f in findings)
+        {
+            if ((shared is not null && f.RuleId == RuleIds.SerializedResource)
+                || (noSteadyState && f.RuleId == RuleIds.LatencyDegradation)
+                || (!noSteadyState && f.RuleId == RuleIds.SerializedResource && degraded.Contains(f.Endpoint)))
+            {
+                continue;
+            }
+
+            kept.Add(f);
+        }
+
+        var causes = kept.Where(f => TailCauses.Contains(f.RuleId)).ToList();
+        var runLevelCause = causes.FirstOrDefault(f => f.Endpoint is null);
+        var advised = new List<int>();
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var f = kept[i];
+            if (f.RuleId != RuleIds.TailLatency || f.Endpoint is null)
+            {
+                continue;
+            }
+
+            if (shared is not null)
+            {
+                var queue = Value(shared, "queueingDelay");
+                var work = Value(shared, SharedBottleneckRule.WorkEvidencePrefix + f.Endpoint);
+                kept[i] = f with
+                {
+                    Title = $"{f.Title}: ≈ {Ms(queue)} of waiting in the shared queue (see {RuleIds.SharedBottleneck}) on ≈ {Ms(work)} of its own work",
+                    Recommendation = null,
+                };
+            }
+            else if ((causes.FirstOrDefault(c => c.Endpoint == f.Endpoint) ?? runLevelCause) is { } cause)
+            {
+                kept[i] = f with { Title = $"{f.Title} (explained by {cause.RuleId})", Recommendation = null };
+            }
+            else if (f.Recommendation is not null)
+            {
+                advised.Add(i);
+            }
+        }
+
+        if (advised.Count >= 2)
+        {
+            var list = string.Join(", ", advised.Select(i => kept[i]).Select(f => $"{f.Endpoint} (p99 {Ms(Value(f, "p99"))} against a median of {Ms(Value(f, "p50"))})"));
+            var text = $"Profile the slowest 1 % of {list}: trace where those requests wait (locks, pools, downstream calls, GC) before tuning anything else.";
+            foreach (var i in advised)
+            {
+                kept[i] = kept[i] with { Recommendation = kept[i].Recommendation! with { Text = text } };
+            }
+        }
+
+        return kept;
+    }
+
+    private static double Value(Finding f, string name) => f.Evidence.FirstOrDefault(e => e.Name == name)?.Value ?? 0;
+}
