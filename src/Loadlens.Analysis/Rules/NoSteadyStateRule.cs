@@ -119,5 +119,5 @@ internal sealed class NoSteadyStateRule : IRule
                 $"Offered load is above capacity: {Num(users, "0")} users against ≈ {Rate(x)} settle, by Little's law, at ≈ {Ms(steadyLatency)} per request once the queue has filled, which takes ≈ {Seconds(fillSeconds)}; this run ({Seconds(ranSeconds)}) measured the filling, so its latencies understate the steady state. To measure it, run ≥ {Seconds(3 * fillSeconds)} with a warm-up of {Seconds(fillSeconds)}; to stay below capacity, offer less than ≈ {Rate(x)} (users ÷ (work + think time) per user)."));
     }
 
-    private static string Seconds(double s) => Numbers.Significant(s, 2).ToString(System.Globalization.CultureInfo.InvariantCulture) + " s";
+    private static string Seconds(double s) => Numbers.Significant(s, 3).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " s";
 }

@@ -26,7 +26,7 @@ namespace Loadlens.Analysis.Rules;
 /// arrival rate pins X, and N rising at a steady X is service time growing (<c>latency-degradation</c>), not a queue.</item>
 /// <item>C, constant users on a saturated server (closed model; the queue never empties, so every measured
 /// request waited and neither A nor B can see the work time): the fastest request of the whole run, warm-up
-/// included, is the low-load latency L (the first request met an empty queue). When X·L ≤ 2 (the first request also
+/// included, is the low-load latency L (the first request met an empty queue). When X·L ≤ 3 (the first request also
 /// pays connecting and the app's first-request costs) and R ≥ 2.5·L, one
 /// server with S ≈ 1/X explains it, and Little's law predicts R = N/X − Z for N users and think time Z: the
 /// evidence gives that expected latency next to the measured one.</item>
@@ -45,7 +45,7 @@ internal sealed class SerializedResourceRule : IRule
     internal const double MaxThroughputCv = 0.25;
 
     /// <summary>Case C: X·L bound; looser than case A because the run's first request also pays connecting and the app's first-request costs.</summary>
-    internal const double MaxUtilizationLowLoad = 2;
+    internal const double MaxUtilizationLowLoad = 3;
 
     public string Id => RuleIds.SerializedResource;
 
