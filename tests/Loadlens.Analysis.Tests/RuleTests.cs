@@ -93,6 +93,42 @@ public sealed class RuleTests
         findings.ShouldContain(x => x.Endpoint == "POST /slow");
     }
 
+    [Fact]
+    public void Endpoints_too_small_for_the_shape_rules_are_named_not_silently_skipped()
+    {
+        var run = Run(
+            [
+                Endpoint("GET /a", 1000, 10, Stats(10, 2, 7, 128, 160)),
+                Endpoint("GET /b", 1000, 10, Stats(9, 2, 6, 118, 140)),
+                Endpoint("GET /c", 1000, 10, Stats(8, 0.3, 6, 110, 150)),
+                Endpoint("GET /x", 12, 10, Stats(9, 2, 6, 118, 140)),
+                Endpoint("GET /y", 30, 10, Stats(9, 2, 6, 118, 140)),
+                Endpoint("GET /z", 49, 10, Stats(9, 2, 6, 118, 140)),
+            ],
+            []);
+        var report = Analyzer.Analyze(run);
+        var shared = report.Findings.Single(f => f.RuleId == RuleIds.HighVariance);
+        shared.Title.ShouldStartWith("3 of 3 endpoints with ≥ 50 requests (3 others had fewer) share the same wide tail");
+        report.Notes.ShouldHaveSingleItem().ShouldBe("3 of 6 endpoints had fewer than the 50 requests the variance, queueing and trend rules need, so only their errors and p99 were judged: GET /x (12), GET /y (30), GET /z (49).");
+        Analyzer.Analyze(run with { Endpoints = run.Endpoints.Take(3).ToList() }).Notes.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Tail_latency_without_a_cause_shares_one_recommendation_and_with_a_cause_has_none()
+    {
+        var run = Run(
+            [
+                Endpoint("GET /a", 1000, 10, Stats(100, 20, 90, 350, 385)),
+                Endpoint("GET /b", 1000, 10, Stats(100, 20, 90, 600, 660)),
+            ],
+            []);
+        var report = Analyzer.Analyze(run);
+        report.Findings.Count(f => f.RuleId == RuleIds.TailLatency).ShouldBe(2);
+        var item = report.Recommendations.ShouldHaveSingleItem(); // one cause unknown, one piece of advice
+        item.MotivatedBy.Count.ShouldBe(2);
+        item.Text.ShouldContain("GET /a (p99 350 ms against a median of 90 ms), GET /b (p99 600 ms against a median of 90 ms)");
+    }
+
     /// <summary>One server with a 15 ms service time, saturated: X = 64 req/s, in-flight varying with the queue.</summary>
     private static RunResult Serialized(double workMinMs)
     {
