@@ -170,9 +170,12 @@ public sealed class SingleWorkerPythonTests
         Evidence(filling, "fillTime").ShouldBeGreaterThan(Evidence(filling, "runTime"));
         filling.GetProperty("recommendation").GetProperty("text").GetString()!.ShouldContain("above capacity");
 
-        // Every request the app received is accounted for.
+        // Every request is accounted for: the app served every completed one, and at most the unfinished ones besides
+        // (those it still took from its backlog after the run gave up on them; /stats queues behind that backlog).
         var result = await RunResultJson.ReadAsync(Path.Combine(outDir, "result.json"));
-        (await app.ServedAsync()).ShouldBe(result.Total.Requests - result.Total.Unfinished);
+        var served = await app.ServedAsync();
+        served.ShouldBeGreaterThanOrEqualTo(result.Total.Requests - result.Total.Unfinished);
+        served.ShouldBeLessThanOrEqualTo(result.Total.Requests);
     }
 
     [Fact]
