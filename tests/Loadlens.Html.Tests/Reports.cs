@@ -84,7 +84,7 @@ public sealed class Reports : IAsyncLifetime
                 Levels = [1, 2, 4, 8],
                 StepDuration = TimeSpan.FromSeconds(1),
                 StepWarmup = TimeSpan.FromSeconds(0.25),
-                ExtraSla = [new SlaTarget { Endpoint = "*", P99Ms = 60 }],
+                ExtraSla = [new SlaTarget { Endpoint = "*", P99Ms = 200 }],
                 OutputDirectory = SweepFolder,
             });
             Sweep = sweep.Sweep ?? throw new InvalidOperationException("the sweep produced no result: " + string.Join("; ", sweep.Messages));

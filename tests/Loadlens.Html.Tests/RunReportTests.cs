@@ -145,6 +145,17 @@ public sealed class RunReportTests(BrowserFixture browser, Reports reports)
         await chip.ClickAsync();
         (await page.EvaluateAsync<bool[]>(shownOf, Reports.ImgName)).ShouldBe([true, true, false]);
 
+        // The log-scale toggle redraws the chart with a logarithmic y axis and keeps the toggles as they were.
+        await chip.ClickAsync();
+        (await page.EvaluateAsync<bool[]>(shownOf, Reports.ImgName)).ShouldBe([false, false, false]);
+        (await page.EvaluateAsync<int>("() => window.loadlensCharts.latency.scales.y.distr")).ShouldBe(1);
+        await page.Locator("#chart-latency button[data-kind=log]").ClickAsync();
+        (await page.EvaluateAsync<int>("() => window.loadlensCharts.latency.scales.y.distr")).ShouldBe(3);
+        (await page.EvaluateAsync<bool[]>(shownOf, Reports.ImgName)).ShouldBe([false, false, false]);
+        (await page.EvaluateAsync<bool[]>(shownOf, Reports.CountName)).ShouldBe([true, true, false]);
+        (await page.Locator("#chart-latency button[data-kind=group]", new PageLocatorOptions { HasText = Reports.ImgName }).GetAttributeAsync("aria-pressed")).ShouldBe("false");
+        (await InkedPixels(page, "latency")).ShouldBeGreaterThan(500);
+
         // A chart without groups toggles single series: the hidden "active users" line comes on.
         var users = page.Locator("#chart-throughput button[data-kind=series]", new PageLocatorOptions { HasText = "active users" });
         (await page.EvaluateAsync<bool>("() => window.loadlensCharts.throughput.series[4].show")).ShouldBeFalse();

@@ -48,7 +48,7 @@ public sealed class SweepAndAnalyzeReportTests(BrowserFixture browser, Reports r
         await p99.ClickAsync();
         var levels = await page.Locator("table.steps tbody tr td:first-child").AllInnerTextsAsync();
         levels.ShouldBe([.. steps.OrderByDescending(s => s.P99Ms).Select(s => s.Level.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        (await page.Locator("#capacity .capacity").InnerTextAsync()).ShouldContain("req/s");
+        (await page.Locator("#capacity .capacity").InnerTextAsync()).ShouldBe(Reporting.Sweep.SweepText.Capacity(reports.Capacity));
     }
 
     [BrowserFact]

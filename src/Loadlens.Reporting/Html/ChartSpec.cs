@@ -39,6 +39,9 @@ internal sealed record ChartSpec
     /// <see cref="ChartSeries.Variant"/>; null shows one toggle per series.
     /// </summary>
     public string? GroupLabel { get; init; }
+
+    /// <summary>Offer a toggle between a linear and a logarithmic y axis (latency: a spike would flatten the rest).</summary>
+    public bool LogToggle { get; init; }
 }
 
 /// <summary>An axis.</summary>

@@ -47,13 +47,13 @@ internal sealed class FindingsSection : IHtmlSection
                     .Raw("<p class=\"rule\">Rule <code>").Text(f.RuleId).Raw("</code></p>");
                 if (f.Evidence.Count > 0)
                 {
-                    page.Raw("<table class=\"evidence\"><caption>Evidence</caption><tbody>");
+                    page.Raw("<dl class=\"evidence\" aria-label=\"Evidence\">");
                     foreach (var ev in f.Evidence)
                     {
-                        page.Raw("<tr><th scope=\"row\">").Text(ev.Name).Raw("</th><td class=\"num\">").Text(AnalysisText.Evidence(ev)).Raw("</td></tr>");
+                        page.Raw("<div>").Element("dt", ev.Name).Element("dd", AnalysisText.Evidence(ev)).Raw("</div>");
                     }
 
-                    page.Raw("</tbody></table>");
+                    page.Raw("</dl>");
                 }
 
                 if (f.Recommendation is { } r)

@@ -74,6 +74,7 @@ internal sealed class RunChartsSection : IHtmlSection
                 Bands = bands,
                 Series = series,
                 GroupLabel = "endpoint",
+                LogToggle = true,
             }, "Per interval and endpoint: p99 solid, p95 dashed, p50 dotted. Toggle endpoints and percentiles above the chart.");
         }
 
@@ -112,6 +113,7 @@ internal sealed class RunChartsSection : IHtmlSection
             Y = new ChartAxis("latency (ms)", "ms"),
             Series = series,
             GroupLabel = "endpoint",
+            LogToggle = true,
         };
     }
 

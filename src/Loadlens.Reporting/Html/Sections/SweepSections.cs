@@ -141,6 +141,7 @@ internal sealed class SweepChartsSection : IHtmlSection
                 new() { Label = "mean", Y = [.. report.Steps.Select(s => ChartNumbers.Value(s.MeanMs))], Style = "dashed", Color = "c0" },
             ],
             Marks = latencyMarks,
+            LogToggle = true,
         }, "Latency percentiles of each step (warm-up excluded), with the SLA's p99 target and the p99 knee.");
         page.EndSection();
     }

@@ -100,9 +100,9 @@
 
   // ---- toggles and hover readout ----------------------------------------------------------------------------
 
-  function toggles(spec, holder, onChange) {
+  function toggles(spec, holder, onChange, existing, onLog) {
     var bar = el('div', 'toggles');
-    var state = { groups: {}, variants: {} };
+    var state = { groups: {}, variants: {}, log: false };
     var groups = [];
     var variants = [];
     spec.series.forEach(function (s) {
@@ -120,6 +120,9 @@
         state.groups[s.group] = true;
       }
     });
+    if (existing) {
+      state = existing;
+    }
 
     function chip(label, colourName, pressed, dash, onClick, kind) {
       var b = el('button', 'chip');
@@ -148,7 +151,7 @@
         var vrow = el('div', 'toggle-row');
         vrow.appendChild(el('span', 'toggle-label', 'percentile'));
         variants.forEach(function (v, i) {
-          vrow.appendChild(chip(v, 'fg', true, i, function (on) {
+          vrow.appendChild(chip(v, 'fg', state.variants[v] !== false, i, function (on) {
             state.variants[v] = on;
             onChange(state);
           }, 'variant'));
@@ -185,7 +188,7 @@
       var row = el('div', 'toggle-row');
       spec.series.forEach(function (s, i) {
         var styleDash = s.style === 'dashed' ? 1 : null;
-        var b = chip(s.label, s.color, s.shown !== false, styleDash, function (on) {
+        var b = chip(s.label, s.color, visible(spec, state, s, i), styleDash, function (on) {
           state.series = state.series || {};
           state.series[i] = on;
           onChange(state);
@@ -194,6 +197,19 @@
         row.appendChild(b);
       });
       bar.appendChild(row);
+    }
+    if (spec.logToggle) {
+      var lrow = bar.lastChild || bar.appendChild(el('div', 'toggle-row'));
+      var lb = el('button', 'chip chip-log', 'log scale');
+      lb.type = 'button';
+      lb.dataset.kind = 'log';
+      lb.setAttribute('aria-pressed', state.log ? 'true' : 'false');
+      lb.title = 'Logarithmic y axis: keeps a spike from flattening the rest';
+      lb.addEventListener('click', function () {
+        state.log = !state.log;
+        onLog(state);
+      });
+      lrow.appendChild(lb);
     }
     holder.appendChild(bar);
     return state;
@@ -309,7 +325,9 @@
           ctx.lineTo(u.bbox.left + u.bbox.width, y);
           ctx.stroke();
           ctx.textBaseline = 'bottom';
-          ctx.fillText(m.label, u.bbox.left + (6 * dpr), y - (3 * dpr));
+          ctx.textAlign = 'right';
+          ctx.fillText(m.label, u.bbox.left + u.bbox.width - (6 * dpr), y - (3 * dpr));
+          ctx.textAlign = 'left';
         }
       });
       ctx.restore();
@@ -361,6 +379,8 @@
         return out;
       };
       a.values = function (u, splits) { return splits.map(percentile); };
+    } else if (isX && axis.unit === 'users') {
+      a.incrs = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000];
     } else if (!isX) {
       a.values = function (u, splits) { return splits.map(num); };
       a.size = 56;
@@ -411,14 +431,19 @@
           u.setSeries(i + 1, { show: visible(spec, st, s, i) });
         });
       });
+    }, holder._loadlensState, function (st) {
+      holder._loadlensState = st;
+      buildOne(holder);
     });
+    holder._loadlensState = state;
+    var yAxisSpec = state.log ? Object.assign({}, spec.y, { scale: 'log' }) : spec.y;
     var plotBox = el('div', 'plot');
     holder.appendChild(plotBox);
     var box = readout(holder);
     var linearMin = spec.xs || spec.x.scale !== 'linear' ? {} : { range: function (u, min, max) { return [Math.min(0, min), max * 1.05 || 1]; } };
     var scales = { x: Object.assign({ time: false }, scaleOf(spec.x), linearMin) };
-    scales.y = Object.assign({}, scaleOf(spec.y), spec.y.scale === 'log' ? {} : { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } });
-    var axes = [axisOf(spec.x, 0, true), axisOf(spec.y, 0, false)];
+    scales.y = Object.assign({}, scaleOf(yAxisSpec), yAxisSpec.scale === 'log' ? {} : { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } });
+    var axes = [axisOf(spec.x, 0, true), axisOf(yAxisSpec, 0, false)];
     if (spec.y2) {
       scales.y2 = { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } };
       axes.push(axisOf(spec.y2, 1, false));
@@ -454,7 +479,8 @@
       u.batch(function () {
         spec.series.forEach(function (s, i) { u.setSeries(i + 1, { show: visible(spec, st, s, i) }); });
       });
-    });
+    }, holder._loadlensState, function () {});
+    holder._loadlensState = state;
     var plotBox = el('div', 'plot');
     holder.appendChild(plotBox);
     var box = readout(holder);
@@ -540,28 +566,30 @@
     return Math.max(320, Math.floor(holder.getBoundingClientRect().width || holder.clientWidth || 800));
   }
 
-  function buildAll() {
-    document.querySelectorAll('[data-chart]').forEach(function (holder) {
-      var id = holder.getAttribute('data-chart');
-      var spec = data.charts[id];
-      if (!spec) {
-        return;
+  function buildOne(holder) {
+    var id = holder.getAttribute('data-chart');
+    var spec = data.charts[id];
+    if (!spec) {
+      return;
+    }
+    if (charts[id]) {
+      charts[id].destroy();
+      delete charts[id];
+    }
+    holder.textContent = '';
+    var width = widthOf(holder);
+    var u = spec.kind === 'bars' ? barChart(id, spec, holder, width) : lineChart(id, spec, holder, width);
+    u.series.forEach(function (s, i) {
+      if (i > 0 && !s._colour) {
+        s._colour = s.stroke && typeof s.stroke === 'function' ? s.stroke(u, i) : s.stroke;
       }
-      if (charts[id]) {
-        charts[id].destroy();
-        delete charts[id];
-      }
-      holder.textContent = '';
-      var width = widthOf(holder);
-      var u = spec.kind === 'bars' ? barChart(id, spec, holder, width) : lineChart(id, spec, holder, width);
-      u.series.forEach(function (s, i) {
-        if (i > 0 && !s._colour) {
-          s._colour = s.stroke && typeof s.stroke === 'function' ? s.stroke(u, i) : s.stroke;
-        }
-      });
-      charts[id] = u;
-      holder.dataset.drawn = 'true';
     });
+    charts[id] = u;
+    holder.dataset.drawn = 'true';
+  }
+
+  function buildAll() {
+    document.querySelectorAll('[data-chart]').forEach(buildOne);
   }
 
   function resizeAll(widthOverride) {
@@ -624,13 +652,17 @@
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () { resizeAll(); }, 120);
   });
+  // Printing: light colours whatever the screen's scheme (the charts read them when drawn), page-wide charts.
   window.addEventListener('beforeprint', function () {
-    document.querySelectorAll('details').forEach(function (d) { d.dataset.wasOpen = d.open ? '1' : ''; d.open = true; });
+    document.documentElement.classList.add('printing');
+    document.querySelectorAll('details.settings').forEach(function (d) { d.dataset.wasOpen = d.open ? '1' : ''; d.open = true; });
+    buildAll();
     resizeAll(680);
   });
   window.addEventListener('afterprint', function () {
-    document.querySelectorAll('details').forEach(function (d) { d.open = d.dataset.wasOpen === '1'; });
-    resizeAll();
+    document.documentElement.classList.remove('printing');
+    document.querySelectorAll('details.settings').forEach(function (d) { d.open = d.dataset.wasOpen === '1'; });
+    buildAll();
   });
   if (window.matchMedia) {
     var dark = window.matchMedia('(prefers-color-scheme: dark)');
