@@ -40,6 +40,8 @@ public sealed class Reports : IAsyncLifetime
 
     public CapacityReport Capacity { get; private set; } = null!;
 
+    public string SweepAnalyzeReport => Path.Combine(Directory, "analyze", "sweep.html");
+
     public string ShopReport => Path.Combine(Directory, "analyze", "shop.html");
 
     public RunResult Shop { get; private set; } = null!;
@@ -89,6 +91,13 @@ public sealed class Reports : IAsyncLifetime
             });
             Sweep = sweep.Sweep ?? throw new InvalidOperationException("the sweep produced no result: " + string.Join("; ", sweep.Messages));
             Capacity = sweep.Capacity!;
+        }
+
+        // analyze of the sweep's folder writes the same page through the same writer (-f html -o FILE).
+        var again = await LoadlensPipeline.AnalyzeAsync(new AnalyzeOptions { Input = SweepFolder, Format = "html", OutputFile = SweepAnalyzeReport });
+        if (again.Sweep is null || again.OutputFailures.Count > 0)
+        {
+            throw new InvalidOperationException("analyze -f html of the sweep failed: " + string.Join("; ", again.Messages));
         }
 
         var shop = await LoadlensPipeline.AnalyzeAsync(new AnalyzeOptions { Input = ShopPrefix, Format = "html", OutputFile = ShopReport });

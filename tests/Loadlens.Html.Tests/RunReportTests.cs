@@ -197,8 +197,13 @@ public sealed class RunReportTests(BrowserFixture browser, Reports reports)
     /// <summary>Pixels of the chart's canvas that are not transparent: the chart drew something.</summary>
     internal static Task<int> InkedPixels(IPage page, string id) => page.EvaluateAsync<int>(
         @"id => {
-            const c = window.loadlensCharts[id].ctx.canvas;
-            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            const src = window.loadlensCharts[id].ctx.canvas;
+            const copy = document.createElement('canvas');
+            copy.width = src.width;
+            copy.height = src.height;
+            const ctx = copy.getContext('2d', { willReadFrequently: true });
+            ctx.drawImage(src, 0, 0);
+            const d = ctx.getImageData(0, 0, copy.width, copy.height).data;
             let n = 0;
             for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; }
             return n;

@@ -52,6 +52,16 @@ public sealed class SweepAndAnalyzeReportTests(BrowserFixture browser, Reports r
     }
 
     [BrowserFact]
+    public async Task Analyze_html_of_the_sweep_folder_is_the_sweep_page()
+    {
+        await using var report = await browser.OpenAsync(reports.SweepAnalyzeReport);
+        report.ConsoleErrors.ShouldBeEmpty();
+        (await report.Page.EvaluateAsync<string[]>("() => Object.keys(window.loadlensCharts).sort()")).ShouldBe(["sweep-latency", "sweep-throughput"]);
+        (await report.Page.Locator("table.steps tbody tr").CountAsync()).ShouldBe(reports.Sweep.Steps.Count);
+        (await RunReportTests.ChartData(report.Page, "sweep-latency"))[0].Select(v => v!.Value).ShouldBe(reports.Sweep.Steps.Select(s => s.Level));
+    }
+
+    [BrowserFact]
     public async Task Analyze_html_of_the_locust_shop_run_shows_its_findings_and_charts()
     {
         await using var report = await browser.OpenAsync(reports.ShopReport);

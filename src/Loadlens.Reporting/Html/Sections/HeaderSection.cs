@@ -21,7 +21,7 @@ internal sealed class HeaderSection : IHtmlSection
                 : $"{RunSettingsText.LoadModel(s)}, {(s.Users is { } users ? ReportFormat.Count(users) + " users peak" : ReportFormat.None)}";
             Facts(page,
             [
-                ("Target", s.Target),
+                ("Target", s.Target.Length > 0 ? s.Target : ReportFormat.None),
                 ("Started", Started(run.StartedAt)),
                 ("Duration", RunSettingsText.Duration(run) + (run.WarmupSeconds > 0 ? $", warm-up {ReportFormat.Seconds(run.WarmupSeconds)}" : string.Empty)),
                 ("Load model", load),
