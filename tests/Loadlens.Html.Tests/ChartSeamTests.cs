@@ -17,7 +17,9 @@ public sealed class ChartSeamTests(BrowserFixture browser)
     {
         var run = ReportDocumentTests.SyntheticRun(endpoints: 3, seconds: 20);
         var context = OutputContext.ForRun(run, Analyzer.Analyze(run));
-        var html = HtmlReport.Render(context, [.. HtmlReport.Sections, new ComparisonLikeSection()]);
+        // Where a view belongs in the page: before the notes and the footer.
+        var notes = HtmlReport.Sections.ToList().FindIndex(s => s is Reporting.Html.Sections.NotesSection);
+        var html = HtmlReport.Render(context, [.. HtmlReport.Sections.Take(notes), new ComparisonLikeSection(), .. HtmlReport.Sections.Skip(notes)]);
         var file = Path.Combine(Path.GetTempPath(), "loadlens-seam-" + Guid.NewGuid().ToString("N") + ".html");
         await File.WriteAllTextAsync(file, html);
         try

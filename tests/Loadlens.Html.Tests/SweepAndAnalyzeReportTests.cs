@@ -25,14 +25,25 @@ public sealed class SweepAndAnalyzeReportTests(BrowserFixture browser, Reports r
         // Throughput: the measured series holds each step's goodput at its level, and the USL curve is drawn.
         var labels = await page.EvaluateAsync<string[]>("() => window.loadlensCharts['sweep-throughput'].series.slice(1).map(s => s.label)");
         labels[0].ShouldBe("measured (successful req/s)");
-        reports.Capacity.Usl.ShouldNotBeNull();
-        labels.ShouldContain(l => l.StartsWith("USL fit", StringComparison.Ordinal));
         var data = await RunReportTests.ChartData(page, "sweep-throughput");
         var measured = data[0].Zip(data[1]).Where(p => p.Second is not null).ToList();
         measured.Select(p => p.First!.Value).ShouldBe(steps.Select(s => s.Level));
         measured.Select(p => p.Second!.Value).ToArray().ShouldBe([.. steps.Select(s => s.Goodput)], tolerance: 0.1);
         var usl = labels.ToList().FindIndex(l => l.StartsWith("USL fit", StringComparison.Ordinal)) + 1;
-        data[usl].Count(v => v is not null).ShouldBeGreaterThan(100, "the fitted curve is drawn densely");
+        if (reports.Capacity.Usl is { } fit)
+        {
+            // The fitted curve is drawn densely and goes through the model's own predictions.
+            var curve = data[0].Zip(data[usl]).Where(p => p.Second is not null).ToList();
+            curve.Count.ShouldBeGreaterThan(100);
+            foreach (var (x, y) in curve.Where(p => p.First > 0.5))
+            {
+                y!.Value.ShouldBe(fit.Predict(x!.Value), tolerance: Math.Abs(fit.Predict(x.Value)) * 0.002 + 0.01);
+            }
+        }
+        else
+        {
+            usl.ShouldBe(0, "no fit, no curve");
+        }
 
         var latency = await RunReportTests.ChartData(page, "sweep-latency");
         latency[0].Select(v => v!.Value).ShouldBe(steps.Select(s => s.Level));
