@@ -1,4 +1,5 @@
 using Loadlens.Analysis;
+using Loadlens.Core.Results;
 using Loadlens.Reporting.Html;
 using Loadlens.Reporting.Outputs;
 using Microsoft.Playwright;
@@ -53,6 +54,36 @@ public sealed class ChartSeamTests(BrowserFixture browser)
             trend[2].Count(v => v is not null).ShouldBe(1);
             (await RunReportTests.InkedPixels(page, "trend")).ShouldBeGreaterThan(500);
             await report.ScreenshotAsync("seam-bars-trend");
+            report.ConsoleErrors.ShouldBeEmpty();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [BrowserFact]
+    public async Task A_20_endpoint_10_minute_page_draws_with_the_busiest_endpoints_shown_first()
+    {
+        var run = ReportDocumentTests.SyntheticRun(endpoints: 20, seconds: 600);
+        var file = Path.Combine(Path.GetTempPath(), "loadlens-big-" + Guid.NewGuid().ToString("N") + ".html");
+        await File.WriteAllTextAsync(file, HtmlReport.Render(OutputContext.ForRun(run, Analyzer.Analyze(run))));
+        try
+        {
+            await using var report = await browser.OpenAsync(file);
+            var page = report.Page;
+            report.ConsoleErrors.ShouldBeEmpty();
+            (await page.EvaluateAsync<int>("() => window.loadlensCharts.latency.series.length")).ShouldBe(1 + (3 * 21));
+            (await RunReportTests.ChartData(page, "latency"))[0].Count.ShouldBe(600);
+
+            // More endpoints than fit a readable chart: the aggregate and the five busiest are on, the rest a click away.
+            var busiest = run.Endpoints.OrderByDescending(e => e.Requests).Take(5).Select(e => e.Name).Prepend(EndpointResult.AggregatedName).Order(StringComparer.Ordinal).ToArray();
+            var shown = await page.EvaluateAsync<string[]>("() => Array.from(document.querySelectorAll('#chart-latency button[data-kind=group][aria-pressed=true]')).map(b => b.textContent)");
+            shown.Order(StringComparer.Ordinal).ShouldBe(busiest);
+            (await page.EvaluateAsync<int>("() => window.loadlensCharts.latency.series.slice(1).filter(s => s.show).length")).ShouldBe(3 * 6);
+            await page.Locator("#chart-latency button.chip-all", new PageLocatorOptions { HasText = "all" }).ClickAsync();
+            (await page.EvaluateAsync<int>("() => window.loadlensCharts.latency.series.slice(1).filter(s => s.show).length")).ShouldBe(3 * 21);
+            (await RunReportTests.InkedPixels(page, "latency")).ShouldBeGreaterThan(500);
             report.ConsoleErrors.ShouldBeEmpty();
         }
         finally
