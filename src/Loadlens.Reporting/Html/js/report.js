@@ -61,6 +61,14 @@
     return v.toPrecision(2);
   }
 
+  // Axis ticks: as few digits as the tick needs ("800", "0.25", "1,000").
+  function tick(v) {
+    if (v === null || v === undefined || !isFinite(v)) {
+      return '';
+    }
+    return (+v.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+  }
+
   function withUnit(v, unit) {
     var text = num(v);
     return text === '–' || !unit ? text : text + ' ' + unit;
@@ -382,7 +390,7 @@
     } else if (isX && axis.unit === 'users') {
       a.incrs = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000];
     } else if (!isX) {
-      a.values = function (u, splits) { return splits.map(num); };
+      a.values = function (u, splits) { return splits.map(tick); };
       a.size = 56;
     }
     return a;
