@@ -53,6 +53,15 @@ internal static class ReportFormat
         return value.ToString("F2", Invariant);
     }
 
+    /// <summary>An error message as reports quote it: trimmed, cut to 200 characters with an ellipsis.</summary>
+    public static string Message(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        const int max = 200;
+        var oneLine = message.Trim();
+        return oneLine.Length <= max ? oneLine : string.Concat(oneLine.AsSpan(0, max - 1), "…");
+    }
+
     /// <summary>Start time as ISO-8601 UTC with fractional seconds only when present.</summary>
     public static string IsoUtc(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", Invariant);

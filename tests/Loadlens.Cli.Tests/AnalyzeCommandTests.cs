@@ -23,6 +23,20 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task Analyze_writes_report_html_by_format_or_by_extension()
+    {
+        using var cli = new CliHarness();
+        var byFormat = Path.Combine(cli.Directory, "page");
+        var byExtension = Path.Combine(cli.Directory, "report.html");
+        (await cli.RunAsync("analyze", ShopPrefix(), "-f", "html", "-o", byFormat)).ShouldBe(0, cli.Error.ToString());
+        (await cli.RunAsync("analyze", ShopPrefix(), "-o", byExtension)).ShouldBe(0, cli.Error.ToString());
+        var html = await File.ReadAllTextAsync(byExtension);
+        html.ShouldStartWith("<!DOCTYPE html>");
+        html.ShouldContain("data-rule=\"serialized-resource\"");
+        (await File.ReadAllTextAsync(byFormat)).ShouldBe(html);
+    }
+
+    [Fact]
     public async Task Analyze_writes_markdown_and_json_files()
     {
         using var cli = new CliHarness();
@@ -60,7 +74,7 @@ public sealed class AnalyzeCommandTests
         cli.Error.ToString().ShouldContain("bad.yaml:3:10");
 
         (await cli.RunAsync("analyze", Path.Combine(cli.Directory, "missing.json"))).ShouldBe(2);
-        (await cli.RunAsync("analyze", ShopPrefix(), "--format", "html")).ShouldBe(2);
+        (await cli.RunAsync("analyze", ShopPrefix(), "--format", "pdf")).ShouldBe(2);
         (await cli.RunAsync("analyze", ShopPrefix(), "--p99-warning", "fast")).ShouldBe(2);
         cli.Error.ToString().ShouldNotContain("   at ");
     }

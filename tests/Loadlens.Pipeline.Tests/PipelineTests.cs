@@ -14,7 +14,7 @@ public sealed class PipelineTests : IDisposable
     private static readonly string[] RunFolder =
     [
         "result.json", "loadlens_stats.csv", "loadlens_stats_history.csv", "loadlens_failures.csv", "loadlens_exceptions.csv",
-        "summary.md", "analysis.md", "analysis.json",
+        "summary.md", "analysis.md", "analysis.json", "report.html",
     ];
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "loadlens-pipeline-" + Guid.NewGuid().ToString("N"));
@@ -191,7 +191,7 @@ public sealed class PipelineTests : IDisposable
 
         var unknown = await LoadlensPipeline.AnalyzeAsync(new AnalyzeOptions { Input = runDir, Format = "pdf" });
         unknown.Verdict.ShouldBe(Verdict.UsageError);
-        unknown.Messages.ShouldHaveSingleItem().ShouldBe("error: no 'pdf' output for this input (available: md, json)");
+        unknown.Messages.ShouldHaveSingleItem().ShouldBe("error: no 'pdf' output for this input (available: md, json, html)");
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class PipelineTests : IDisposable
         hook.Calls.ShouldBe(["before", "after", "before", "after"]);
         done.Sweep!.Steps.Count.ShouldBe(2);
         done.Sweep.Steps.ShouldAllBe(s => s.Result.Sections != null && s.Result.Sections.ContainsKey("test-hook"));
-        done.Files.Select(Path.GetFileName).ShouldBe(["sweep.json", "throughput.png", "throughput.svg", "latency.png", "latency.svg", "sweep.md", "sweep-analysis.json"]);
+        done.Files.Select(Path.GetFileName).ShouldBe(["sweep.json", "throughput.png", "throughput.svg", "latency.png", "latency.svg", "sweep.md", "sweep-analysis.json", "report.html"]);
     }
 
     [Theory]

@@ -11,8 +11,6 @@ namespace Loadlens.Reporting.Markdown;
 /// </summary>
 internal static class MarkdownSummaryWriter
 {
-    private const int MaxMessageLength = 200;
-
     /// <summary>Render the summary as Markdown text.</summary>
     /// <param name="result">The run to summarise.</param>
     /// <returns>GitHub-flavoured Markdown with <c>\n</c> line ends.</returns>
@@ -111,63 +109,19 @@ internal static class MarkdownSummaryWriter
 
     private static void WriteSettings(MarkdownText md, RunResult result)
     {
-        var s = result.Settings;
-        var open = IsOpen(s);
-        var rows = new List<(string Setting, string Value)>
-        {
-            ("Target", Code(s.Target)),
-            ("Load model", open ? "open (arrival rate)" : s.Model.Equals("closed", StringComparison.OrdinalIgnoreCase) ? "closed (virtual users)" : Escape(s.Model)),
-        };
-
-        if (open)
-        {
-            rows.Add(("Arrival rate", s.Rate is { } rate ? $"{ReportFormat.Number(rate)} req/s (peak)" : ReportFormat.None));
-            if (s.Users is { } cap)
-            {
-                rows.Add(("In-flight cap", ReportFormat.Count(cap)));
-            }
-        }
-        else
-        {
-            rows.Add(("Virtual users", s.Users is { } users ? $"{ReportFormat.Count(users)} (peak)" : ReportFormat.None));
-            if (s.Iterations is { } iterations)
-            {
-                rows.Add(("Iterations", ReportFormat.Count(iterations)));
-            }
-        }
-
-        rows.Add(("Stages", Stages(s, open)));
-        var duration = s.PlannedDurationSeconds is { } planned
-            ? $"{ReportFormat.Seconds(result.DurationSeconds)} (planned {ReportFormat.Seconds(planned)})"
-            : ReportFormat.Seconds(result.DurationSeconds);
-        rows.Add(("Duration", duration));
-        rows.Add(("Warm-up", result.WarmupSeconds > 0 ? $"{ReportFormat.Seconds(result.WarmupSeconds)} (excluded from totals)" : "none"));
-        rows.Add(("Measured period", ReportFormat.Seconds(result.MeasuredSeconds)));
-        rows.Add(("Think time", ThinkTime(s)));
-        rows.Add(("Request timeout", s.TimeoutSeconds > 0 ? ReportFormat.Seconds(s.TimeoutSeconds) : "none"));
-        rows.Add(("HTTP version", Escape(s.HttpVersion)));
-        rows.Add(("Started (UTC)", ReportFormat.IsoUtc(result.StartedAt)));
-        var env = result.Environment;
-        rows.Add(("Tool", Escape($"{env.ToolName} {env.ToolVersion}")));
-        rows.Add(("Machine", Escape($"{env.MachineName} ({env.OsDescription}, {env.ProcessorCount.ToString(CultureInfo.InvariantCulture)} CPUs, {env.RuntimeVersion})")));
-        if (!IsNative(result.Source))
-        {
-            var source = $"imported from {result.Source.Tool} ({result.Source.Format})";
-            rows.Add(("Source", Escape(result.Source.Path is { Length: > 0 } p ? $"{source}: {p}" : source)));
-        }
-
-        rows.Add(("Outcome", result.Outcome.Completed
-            ? "completed"
-            : $"**{Escape(result.Outcome.StopReason)}: partial results**" +
-              (string.IsNullOrWhiteSpace(result.Outcome.Message) ? string.Empty : $" ({Escape(result.Outcome.Message)})")));
-
         md.Line("## Run settings");
         md.Blank();
         md.Row("Setting", "Value");
         md.Row("---", "---");
-        foreach (var (setting, value) in rows)
+        foreach (var row in RunSettingsText.Rows(result))
         {
-            md.Row(setting, value);
+            var value = row.Style switch
+            {
+                SettingStyle.Code => Code(row.Value),
+                SettingStyle.Alert => $"**{Escape(row.Value)}**" + (row.Detail is null ? string.Empty : $" ({Escape(row.Detail)})"),
+                _ => Escape(row.Value),
+            };
+            md.Row(row.Setting, value);
         }
 
         md.Blank();
@@ -274,49 +228,14 @@ internal static class MarkdownSummaryWriter
                 Escape(e.Category),
                 e.StatusCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : ReportFormat.None,
                 ReportFormat.Count(e.Count),
-                Escape(Truncate(e.Message)));
+                Escape(ReportFormat.Message(e.Message)));
         }
 
         md.Blank();
     }
 
-    private static string Stages(RunSettings s, bool open)
-    {
-        if (s.Stages.Count == 0)
-        {
-            return "none (constant load)";
-        }
-
-        var unit = open ? " req/s" : " users";
-        return string.Join(", ", s.Stages.Select(st => $"{ReportFormat.Seconds(st.DurationSeconds)} → {ReportFormat.Number(st.Target)}{unit}"));
-    }
-
-    private static string ThinkTime(RunSettings s)
-    {
-        if (s.ThinkTimeMinMs <= 0 && s.ThinkTimeMaxMs <= 0)
-        {
-            return "none";
-        }
-
-        return s.ThinkTimeMaxMs <= s.ThinkTimeMinMs
-            ? $"{ReportFormat.Number(s.ThinkTimeMinMs)} ms"
-            : $"{ReportFormat.Number(s.ThinkTimeMinMs)}–{ReportFormat.Number(s.ThinkTimeMaxMs)} ms (uniform)";
-    }
-
-    private static bool IsOpen(RunSettings s) => s.Model.Equals("open", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsNative(RunSource source) =>
-        source.Tool.Equals("loadlens", StringComparison.OrdinalIgnoreCase)
-        && source.Format.Equals("native", StringComparison.OrdinalIgnoreCase);
-
     private static (int Group, int Code) StatusSortKey(string status) =>
         int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? (0, code) : (1, 0);
-
-    private static string Truncate(string message)
-    {
-        var oneLine = message.Trim();
-        return oneLine.Length <= MaxMessageLength ? oneLine : string.Concat(oneLine.AsSpan(0, MaxMessageLength - 1), "…");
-    }
 
     private static string Code(string text) =>
         text.Contains('`', StringComparison.Ordinal) || text.Contains('|', StringComparison.Ordinal) || text.Contains('\n', StringComparison.Ordinal)

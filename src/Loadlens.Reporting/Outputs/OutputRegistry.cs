@@ -26,6 +26,7 @@ public sealed class OutputRegistry
         new SweepChartsOutput(),
         new SweepMarkdownOutput(),
         new SweepAnalysisJsonOutput(),
+        new HtmlReportOutput(),
     ]);
 
     /// <summary>The writers, in writing order.</summary>
