@@ -49,7 +49,7 @@ public static class LoadlensPipeline
         }
         catch (Exception ex) when (RunError(ex, cancellationToken) is { } failure)
         {
-            return failure with { Scenario = scenario };
+            return failure with { Scenario = ScenarioRedaction.ForOutput(scenario) };
         }
 
         var analysis = Analyzer.Analyze(result, options.Analysis);
@@ -93,7 +93,7 @@ public static class LoadlensPipeline
         return new PipelineResult
         {
             Verdict = verdict,
-            Scenario = scenario,
+            Scenario = ScenarioRedaction.ForOutput(scenario),
             Run = result,
             Analysis = analysis,
             OutputDirectory = directory,
@@ -128,7 +128,7 @@ public static class LoadlensPipeline
         }
         catch (Exception ex) when (RunError(ex, cancellationToken) is { } failure)
         {
-            return failure with { Scenario = plan.Scenario };
+            return failure with { Scenario = ScenarioRedaction.ForOutput(plan.Scenario) };
         }
 
         var report = CapacityAnalyzer.Analyze(sweep);
@@ -160,7 +160,7 @@ public static class LoadlensPipeline
         return new PipelineResult
         {
             Verdict = verdict,
-            Scenario = plan.Scenario,
+            Scenario = ScenarioRedaction.ForOutput(plan.Scenario),
             Sweep = sweep,
             Capacity = report,
             OutputDirectory = directory,

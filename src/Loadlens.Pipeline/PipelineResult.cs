@@ -31,7 +31,7 @@ public sealed record PipelineResult
     /// <summary>The process exit code of <see cref="Verdict"/>.</summary>
     public int ExitCode => (int)Verdict;
 
-    /// <summary>The resolved scenario (run, sweep).</summary>
+    /// <summary>The resolved scenario (run, sweep), as it may be written: secrets redacted (<see cref="ScenarioRedaction.ForOutput"/>).</summary>
     public ScenarioDefinition? Scenario { get; init; }
 
     /// <summary>The run (run, demo, analyze of a run).</summary>

@@ -23,6 +23,9 @@ public sealed class TestTarget : IAsyncDisposable
 
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>The first 50 requests to <c>/record</c>: every header line ("Name: value") and the body, so a test can prove what was sent.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Recorded { get; } = new();
+
     public static async Task<TestTarget> StartAsync(HttpProtocols protocols = HttpProtocols.Http1, bool https = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -50,6 +53,17 @@ public sealed class TestTarget : IAsyncDisposable
             Interlocked.Increment(ref target._count);
             await Task.Delay(ms, c.RequestAborted);
             return "done";
+        });
+        app.MapMethods("/record", ["GET", "POST"], async (HttpContext c) =>
+        {
+            if (target.Recorded.Count < 50)
+            {
+                using var reader = new StreamReader(c.Request.Body);
+                var body = await reader.ReadToEndAsync(c.RequestAborted);
+                target.Recorded.Enqueue(string.Join('\n', c.Request.Headers.Select(h => $"{h.Key}: {h.Value}")) + "\n\n" + body);
+            }
+
+            return "ok";
         });
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapGet("/echo/{value}", (string value) => value);
