@@ -46,6 +46,12 @@ public sealed record PipelineResult
     /// <summary>Its capacity analysis.</summary>
     public CapacityReport? Capacity { get; init; }
 
+    /// <summary>The comparison of two runs (compare).</summary>
+    public Analysis.Compare.ComparisonReport? Comparison { get; init; }
+
+    /// <summary>The comparison of two sweeps (compare of sweep.json files).</summary>
+    public Analysis.Compare.SweepComparison? SweepComparison { get; init; }
+
     /// <summary>The folder the outputs went to, when a folder was written.</summary>
     public string? OutputDirectory { get; init; }
 
