@@ -150,7 +150,7 @@ public static class SweepComparer
             Levels = levels,
             UnmatchedLevels = unmatched,
             Warnings = warnings,
-            Regressions = [.. levels.SelectMany(l => l.Comparison.Regressions.Select(r => r with { Endpoint = $"{r.Endpoint} @ {l.Level:0.##} {unit}" }))],
+            Regressions = [.. levels.SelectMany(l => l.Comparison.Regressions.Select(r => r with { Endpoint = $"{r.Endpoint} @ {l.Level.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} {unit}" }))],
             Verdict = verdict,
             NotComparableReason = baseline.Steps.Count == 0 || candidate.Steps.Count == 0 ? $"the {(baseline.Steps.Count == 0 ? "baseline" : "candidate")} sweep has no step" : null,
             Options = options,

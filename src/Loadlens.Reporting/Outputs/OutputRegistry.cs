@@ -26,6 +26,9 @@ public sealed class OutputRegistry
         new SweepChartsOutput(),
         new SweepMarkdownOutput(),
         new SweepAnalysisJsonOutput(),
+        new ComparisonMarkdownOutput(),
+        new ComparisonJsonOutput(),
+        new ComparisonJunitOutput(),
     ]);
 
     /// <summary>The writers, in writing order.</summary>
