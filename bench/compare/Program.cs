@@ -5,7 +5,7 @@
 //   +3 %     a change below the default 5 % threshold: must not be called faster or slower.
 // Each pair runs baseline and candidate back to back (the order alternates between pairs, so a drift of the machine
 // does not always favour one side) and compares them with the default options, gated on p95.
-// Usage: dotnet run -c Release --project bench/compare -- [--pairs 20] [--seconds 10] [--users 8] [--work-ms 10] [--cases aa,slow30,change3]
+// Usage: dotnet run -c Release --project bench/compare -- [--pairs 20] [--seconds 10] [--users 4] [--work-ms 50] [--cases aa,slow30,change3]
 using System.Diagnostics;
 using System.Globalization;
 using Loadlens.Analysis.Compare;
@@ -16,8 +16,8 @@ using Loadlens.TestUtils;
 
 var pairs = Arg("--pairs", 20);
 var seconds = Arg("--seconds", 10.0);
-var users = Arg("--users", 8);
-var workMs = Arg("--work-ms", 10.0);
+var users = Arg("--users", 4);
+var workMs = Arg("--work-ms", 50.0);
 var cases = (Value("--cases") ?? "aa,slow30,change3").Split(',');
 var known = new Dictionary<string, (string Label, double Factor)>
 {

@@ -113,4 +113,44 @@ public sealed class SecretRedactionTests
             Environment.SetEnvironmentVariable(name, null);
         }
     }
+
+    [Fact]
+    public async Task OlderResultJsonHoldingASecret_IsRedactedWhenReadAndRewritten()
+    {
+        const string secret = "old-file-secret-41c7";
+        using var cli = new CliHarness();
+        var run = new Core.Results.RunResult
+        {
+            Name = "old",
+            Source = new Core.Results.RunSource("loadlens", "native"),
+            Environment = Core.Results.RunEnvironment.Current(),
+            StartedAt = DateTimeOffset.UnixEpoch,
+            DurationSeconds = 1,
+            Settings = new Core.Results.RunSettings { Model = "closed", Target = "http://127.0.0.1:1/" },
+            Scenario = new ScenarioDefinition
+            {
+                Name = "old",
+                BaseUrl = new Uri("http://127.0.0.1:1/"),
+                Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + secret },
+                Endpoints = [new EndpointDefinition { Name = "GET /", Path = "/" }],
+                Load = new LoadProfile(),
+            },
+            Outcome = Core.Results.RunOutcome.Complete,
+            Endpoints = [],
+            Total = new Core.Results.EndpointResult { Name = Core.Results.EndpointResult.AggregatedName, Method = string.Empty, Requests = 0, Failures = 0, Latency = Core.Results.LatencyStats.Empty, RequestsPerSecond = 0 },
+            Intervals = [],
+            Errors = [],
+        };
+        var file = cli.File("result.json", RunResultJson.Serialize(run));
+        var outDir = Path.Combine(cli.Directory, "again");
+
+        await Pipeline.LoadlensPipeline.AnalyzeAsync(new Pipeline.AnalyzeOptions { Input = file, OutputDirectory = outDir });
+
+        var files = Directory.GetFiles(outDir, "*", SearchOption.AllDirectories);
+        files.ShouldContain(f => Path.GetFileName(f) == "result.json");
+        foreach (var f in files)
+        {
+            (await File.ReadAllTextAsync(f)).ShouldNotContain(secret, customMessage: f);
+        }
+    }
 }
