@@ -27,7 +27,7 @@ internal static class ComparisonMarkdownWriter
             .Append(" | ").Append(ReportFormat.Count(report.Candidate.Requests)).Append(" / ").Append(report.Candidate.Intervals).Append(" |\n\n");
 
         Rows(sb, report.Endpoints.Prepend(report.Overall), heading: "##");
-        Tail(sb, report.Regressions, report.Warnings, report.UnmatchedBaseline, report.UnmatchedCandidate, report.Overall, report.Endpoints);
+        Tail(sb, report.Regressions, report.Warnings, report.UnmatchedBaseline, report.UnmatchedCandidate, [.. report.Endpoints.Prepend(report.Overall)]);
         return sb.ToString();
     }
 
@@ -62,7 +62,7 @@ internal static class ComparisonMarkdownWriter
             sb.Append("Levels in only one sweep: ").Append(string.Join(", ", report.UnmatchedLevels.Select(ReportFormat.Number))).Append("\n\n");
         }
 
-        Tail(sb, report.Regressions, report.Warnings, [], [], null, []);
+        Tail(sb, report.Regressions, report.Warnings, [], [], [.. report.Levels.SelectMany(l => l.Comparison.Endpoints.Prepend(l.Comparison.Overall))]);
         return sb.ToString();
     }
 
@@ -89,15 +89,14 @@ internal static class ComparisonMarkdownWriter
         }
     }
 
-    private static void Tail(StringBuilder sb, IReadOnlyList<Regression> regressions, IReadOnlyList<ComparabilityWarning> warnings, IReadOnlyList<string> unmatchedA, IReadOnlyList<string> unmatchedB, EndpointComparison? overall, IReadOnlyList<EndpointComparison> rows)
+    private static void Tail(StringBuilder sb, IReadOnlyList<Regression> regressions, IReadOnlyList<ComparabilityWarning> warnings, IReadOnlyList<string> unmatchedA, IReadOnlyList<string> unmatchedB, IReadOnlyList<EndpointComparison> rows)
     {
         if (regressions.Count > 0)
         {
             sb.Append("## Regressions\n\n");
             foreach (var r in regressions)
             {
-                var unit = rows.Prepend(overall).FirstOrDefault(x => x?.Name == r.Endpoint)?.Metric(r.Metric)?.Unit ?? string.Empty;
-                sb.Append("- ").Append(Md(ComparisonText.Regression(r, unit))).Append('\n');
+                sb.Append("- ").Append(Md(ComparisonText.Regression(r, ComparisonText.UnitOf(r, rows)))).Append('\n');
             }
 
             sb.Append('\n');

@@ -70,6 +70,10 @@ internal static class ComparisonText
         Invariant,
         $"{r.Metric} of {r.Endpoint}: {Value(r.Baseline, unit)} → {Value(r.Candidate, unit)} ({(double.IsFinite(r.RelativeChange) ? Relative(r.RelativeChange) : "from 0")}), beyond the {r.Threshold * 100:0.#} % threshold");
 
+    /// <summary>The unit of a regression's metric, from the rows it came from (empty when not found).</summary>
+    public static string UnitOf(Regression r, IEnumerable<EndpointComparison> rows) =>
+        rows.SelectMany(x => x.Metrics).FirstOrDefault(m => string.Equals(m.Metric, r.Metric, StringComparison.OrdinalIgnoreCase))?.Unit ?? string.Empty;
+
     /// <summary>The thresholds line: effect threshold, gated metrics, gate.</summary>
     public static string Settings(ComparisonOptions o) => string.Create(
         Invariant,

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Loadlens.Reporting.Console;
 
-/// <summary>The comparison table printed by <c>loadlens compare</c>: one row per endpoint × metric, verdicts coloured, then regressions and warnings.</summary>
+/// <summary>The comparison table printed by <c>loadlens compare</c>: one row per endpoint × metric, verdicts coloured, then regressions and unmatched endpoints.</summary>
 internal static class ComparisonConsoleRenderer
 {
     public static void Write(IAnsiConsole console, ComparisonReport report)
@@ -13,7 +13,7 @@ internal static class ComparisonConsoleRenderer
         ArgumentNullException.ThrowIfNull(report);
         console.MarkupLine($"[bold]{Markup.Escape(report.Baseline.Label)}[/] → [bold]{Markup.Escape(report.Candidate.Label)}[/]: {Verdict(report.Verdict)}");
         console.Write(Table(report.Endpoints.Prepend(report.Overall), report.Options, string.Empty));
-        Tail(console, report.Options, report.Regressions, report.Warnings, report.UnmatchedBaseline, report.UnmatchedCandidate);
+        Tail(console, report.Regressions, [.. report.Endpoints.Prepend(report.Overall)], report.UnmatchedBaseline, report.UnmatchedCandidate);
     }
 
     public static void Write(IAnsiConsole console, SweepComparison report)
@@ -34,7 +34,7 @@ internal static class ComparisonConsoleRenderer
             console.Write(Table(level.Comparison.Endpoints.Prepend(level.Comparison.Overall), report.Options, string.Empty));
         }
 
-        Tail(console, report.Options, report.Regressions, report.Warnings, [], []);
+        Tail(console, report.Regressions, [.. report.Levels.SelectMany(l => l.Comparison.Endpoints.Prepend(l.Comparison.Overall))], [], []);
     }
 
     private static Table Table(IEnumerable<EndpointComparison> rows, ComparisonOptions options, string caption)
@@ -75,16 +75,12 @@ internal static class ComparisonConsoleRenderer
         return table;
     }
 
-    private static void Tail(IAnsiConsole console, ComparisonOptions options, IReadOnlyList<Regression> regressions, IReadOnlyList<ComparabilityWarning> warnings, IReadOnlyList<string> unmatchedA, IReadOnlyList<string> unmatchedB)
+    /// <summary>Regressions and unmatched endpoints; the comparability warnings go to standard error with the other messages.</summary>
+    private static void Tail(IAnsiConsole console, IReadOnlyList<Regression> regressions, IReadOnlyList<EndpointComparison> rows, IReadOnlyList<string> unmatchedA, IReadOnlyList<string> unmatchedB)
     {
         foreach (var r in regressions)
         {
-            console.MarkupLine($"[red]regression[/] {Markup.Escape(ComparisonText.Regression(r, string.Empty))}");
-        }
-
-        foreach (var w in warnings)
-        {
-            console.MarkupLine($"[yellow]not comparable?[/] {Markup.Escape(w.Message)}");
+            console.MarkupLine($"[red]regression[/] {Markup.Escape(ComparisonText.Regression(r, ComparisonText.UnitOf(r, rows)))}");
         }
 
         if (unmatchedA.Count > 0)
