@@ -16,6 +16,7 @@ internal static partial class LoadlensCli
             DemoCommand.Create(() => cli),
             AnalyzeCommand.Create(() => cli),
             SweepCommand.Create(() => cli),
+            CompareCommand.Create(() => cli),
         };
 
         // No response files: '--body @file' means "read the body from file", not "splice file into the arguments".

@@ -23,7 +23,7 @@ namespace Loadlens.Pipeline;
 /// Expected failures (bad input, an unreachable target, an unwritable folder) come back as a verdict with
 /// messages, never as exceptions.
 /// </summary>
-public static class LoadlensPipeline
+public static partial class LoadlensPipeline
 {
     /// <summary>Name of the <see cref="AnalyzeOptions.InputFormat"/> that reads the input as a sweep document.</summary>
     public const string SweepFormat = "sweep";
@@ -49,7 +49,7 @@ public static class LoadlensPipeline
         }
         catch (Exception ex) when (RunError(ex, cancellationToken) is { } failure)
         {
-            return failure with { Scenario = scenario };
+            return failure with { Scenario = ScenarioRedaction.ForOutput(scenario) };
         }
 
         var analysis = Analyzer.Analyze(result, options.Analysis);
@@ -93,7 +93,7 @@ public static class LoadlensPipeline
         return new PipelineResult
         {
             Verdict = verdict,
-            Scenario = scenario,
+            Scenario = ScenarioRedaction.ForOutput(scenario),
             Run = result,
             Analysis = analysis,
             OutputDirectory = directory,
@@ -128,7 +128,7 @@ public static class LoadlensPipeline
         }
         catch (Exception ex) when (RunError(ex, cancellationToken) is { } failure)
         {
-            return failure with { Scenario = plan.Scenario };
+            return failure with { Scenario = ScenarioRedaction.ForOutput(plan.Scenario) };
         }
 
         var report = CapacityAnalyzer.Analyze(sweep);
@@ -160,7 +160,7 @@ public static class LoadlensPipeline
         return new PipelineResult
         {
             Verdict = verdict,
-            Scenario = plan.Scenario,
+            Scenario = ScenarioRedaction.ForOutput(plan.Scenario),
             Sweep = sweep,
             Capacity = report,
             OutputDirectory = directory,
@@ -211,37 +211,10 @@ public static class LoadlensPipeline
         var registry = options.Outputs ?? OutputRegistry.Default;
         var files = new List<string>();
         var failures = new List<OutputFailure>();
-        string? document = null;
-        if (options.Format is { } format)
+        var (document, usage) = await WriteDocumentAsync(registry, context, options.Format, options.OutputFile, files, failures, messages, cancellationToken).ConfigureAwait(false);
+        if (usage is not null)
         {
-            if (!registry.TryGetDocumentWriter(format, context, out var writer))
-            {
-                return Failed(Verdict.UsageError, $"error: no '{format}' output for this input (available: {string.Join(", ", registry.Formats(context))})");
-            }
-
-            if (options.OutputFile is { } file)
-            {
-                var full = Path.GetFullPath(file);
-                try
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                    files.AddRange(await writer.WriteAsync(context, new OutputTarget(Path.GetDirectoryName(full)!, Path.GetFileName(full)), cancellationToken).ConfigureAwait(false));
-                }
-                catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
-                {
-                    failures.Add(new OutputFailure(writer.Name, ex.Message, ex));
-                    messages.Add($"error: cannot write {file}: {ex.Message}");
-                }
-            }
-            else
-            {
-                if (writer is not ITextOutputWriter text)
-                {
-                    return Failed(Verdict.UsageError, $"error: the '{format}' output cannot go to standard output: name a file with --out");
-                }
-
-                document = text.Render(context);
-            }
+            return usage;
         }
 
         string? directory = null;
@@ -469,6 +442,45 @@ public static class LoadlensPipeline
     };
 
     private static PipelineResult Failed(Verdict verdict, string message) => new() { Verdict = verdict, Messages = [message] };
+
+    /// <summary>
+    /// The one document asked for with <c>-f FORMAT</c>: written to <paramref name="file"/>, or rendered (returned) for
+    /// standard output; a usage error when no writer offers the format for <paramref name="context"/>.
+    /// </summary>
+    private static async Task<(string? Document, PipelineResult? UsageError)> WriteDocumentAsync(
+        OutputRegistry registry, OutputContext context, string? format, string? file, List<string> files, List<OutputFailure> failures, List<string> messages, CancellationToken cancellationToken)
+    {
+        if (format is null)
+        {
+            return (null, null);
+        }
+
+        if (!registry.TryGetDocumentWriter(format, context, out var writer))
+        {
+            return (null, Failed(Verdict.UsageError, $"error: no '{format}' output for this input (available: {string.Join(", ", registry.Formats(context))})"));
+        }
+
+        if (file is null)
+        {
+            return writer is ITextOutputWriter text
+                ? (text.Render(context), null)
+                : (null, Failed(Verdict.UsageError, $"error: the '{format}' output cannot go to standard output: name a file with --out"));
+        }
+
+        var full = Path.GetFullPath(file);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            files.AddRange(await writer.WriteAsync(context, new OutputTarget(Path.GetDirectoryName(full)!, Path.GetFileName(full)), cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
+        {
+            failures.Add(new OutputFailure(writer.Name, ex.Message, ex));
+            messages.Add($"error: cannot write {file}: {ex.Message}");
+        }
+
+        return (null, null);
+    }
 
     /// <summary>Write every output; an unusable folder falls back to the temp folder so a run is never lost.</summary>
     private static async Task<(string Directory, IReadOnlyList<string> Files, IReadOnlyList<OutputFailure> Failures, bool Failed)> WriteFolderAsync(

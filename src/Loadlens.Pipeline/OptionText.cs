@@ -135,6 +135,17 @@ internal static class OptionText
             : throw new InputFormatException($"{option}: '{text}' is not an error rate (e.g. 1% or 0.01)");
     }
 
+    /// <summary>A relative threshold: <c>5%</c> or <c>0.05</c>, as a fraction (at most 1000 %).</summary>
+    public static double Percentage(string text, string option)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        var percent = trimmed.EndsWith('%');
+        return double.TryParse(percent ? trimmed[..^1] : trimmed, NumberStyles.Float, Invariant, out var v) && v >= 0 && (percent ? v <= 1000 : v <= 10)
+            ? (percent ? v / 100 : v)
+            : throw new InputFormatException($"{option}: '{text}' is not a percentage (e.g. 5% or 0.05)");
+    }
+
     /// <summary>A positive latency in milliseconds, written as a duration (<c>300ms</c>, <c>1.5s</c>).</summary>
     public static double Milliseconds(string text, string option)
     {

@@ -31,7 +31,7 @@ public sealed record PipelineResult
     /// <summary>The process exit code of <see cref="Verdict"/>.</summary>
     public int ExitCode => (int)Verdict;
 
-    /// <summary>The resolved scenario (run, sweep).</summary>
+    /// <summary>The resolved scenario (run, sweep), as it may be written: secrets redacted (<see cref="ScenarioRedaction.ForOutput"/>).</summary>
     public ScenarioDefinition? Scenario { get; init; }
 
     /// <summary>The run (run, demo, analyze of a run).</summary>
@@ -45,6 +45,12 @@ public sealed record PipelineResult
 
     /// <summary>Its capacity analysis.</summary>
     public CapacityReport? Capacity { get; init; }
+
+    /// <summary>The comparison of two runs (compare).</summary>
+    public Analysis.Compare.ComparisonReport? Comparison { get; init; }
+
+    /// <summary>The comparison of two sweeps (compare of sweep.json files).</summary>
+    public Analysis.Compare.SweepComparison? SweepComparison { get; init; }
 
     /// <summary>The folder the outputs went to, when a folder was written.</summary>
     public string? OutputDirectory { get; init; }

@@ -30,6 +30,9 @@ public sealed record ScenarioRequest
     /// <summary>Request headers added to every request (they replace scenario headers of the same name).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Header and feeder names whose values never reach an output, added to the scenario's <c>redact:</c> (<see cref="ScenarioRedaction"/>).</summary>
+    public IReadOnlyList<string> Redact { get; init; } = [];
+
     /// <summary>Load and request settings that replace the scenario's.</summary>
     public ScenarioOverrides Overrides { get; init; } = new();
 

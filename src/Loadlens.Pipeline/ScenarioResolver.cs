@@ -67,6 +67,16 @@ public static class ScenarioResolver
             scenario = scenario with { Headers = headers };
         }
 
+        if (request.Redact.Count > 0)
+        {
+            if (request.Redact.FirstOrDefault(n => string.IsNullOrWhiteSpace(n) || n.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == ':')) is { } bad)
+            {
+                throw new InputFormatException($"--redact takes a header or feeder name, got '{bad}'");
+            }
+
+            scenario = scenario with { Redact = [.. scenario.Redact.Concat(request.Redact.Select(n => n.Trim())).Distinct(StringComparer.OrdinalIgnoreCase)] };
+        }
+
         return ApplyOverrides(scenario, request.Overrides);
     }
 

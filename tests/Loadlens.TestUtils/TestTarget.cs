@@ -23,8 +23,22 @@ public sealed class TestTarget : IAsyncDisposable
 
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>How long <c>/work</c> takes, in milliseconds (fractions allowed); change it between runs to make the same endpoint slower.</summary>
+    public double WorkMs { get; set; } = 5;
+
+    /// <summary>The first 50 requests to <c>/record</c>: every header line ("Name: value") and the body, so a test can prove what was sent.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Recorded { get; } = new();
+
     public static async Task<TestTarget> StartAsync(HttpProtocols protocols = HttpProtocols.Http1, bool https = false)
     {
+        // The delay endpoints sleep the last milliseconds on a pool thread (precise, but blocking): enough pool
+        // threads up front so concurrent sleepers never wait for the pool to grow (that would add 0.5 s stalls).
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < 64)
+        {
+            ThreadPool.SetMinThreads(64, io);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
@@ -44,12 +58,24 @@ public sealed class TestTarget : IAsyncDisposable
         app.MapGet("/count", () => { Interlocked.Increment(ref target._count); return "ok"; });
         app.MapPost("/count", () => { Interlocked.Increment(ref target._count); return Results.Created("/count/1", "created"); });
         app.MapGet("/delay/{ms:int}", async (int ms) => { await PreciseDelay(ms); return "done"; });
+        app.MapGet("/work", async () => { await PreciseDelay(target.WorkMs); return "done"; });
         app.MapGet("/slow-count/{ms:int}", async (int ms, HttpContext c) =>
         {
             // Counted on arrival, answered after ms: the count is what the server received, finished or not.
             Interlocked.Increment(ref target._count);
             await Task.Delay(ms, c.RequestAborted);
             return "done";
+        });
+        app.MapMethods("/record", ["GET", "POST"], async (HttpContext c) =>
+        {
+            if (target.Recorded.Count < 50)
+            {
+                using var reader = new StreamReader(c.Request.Body);
+                var body = await reader.ReadToEndAsync(c.RequestAborted);
+                target.Recorded.Enqueue(string.Join('\n', c.Request.Headers.Select(h => $"{h.Key}: {h.Value}")) + "\n\n" + body);
+            }
+
+            return "ok";
         });
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapGet("/echo/{value}", (string value) => value);
@@ -93,15 +119,16 @@ public sealed class TestTarget : IAsyncDisposable
     /// the time with it and sleep the last few milliseconds with Thread.Sleep (nanosleep, precise):
     /// the endpoint never answers before <paramref name="ms"/> and rarely much after.
     /// </summary>
-    private static async Task PreciseDelay(int ms)
+    private static async Task PreciseDelay(double ms)
     {
         var start = Stopwatch.GetTimestamp();
         if (ms > 8)
         {
-            await Task.Delay(ms - 6);
+            await Task.Delay(TimeSpan.FromMilliseconds(ms - 6));
         }
 
-        // Thread.Sleep takes whole milliseconds: round up and re-check, never answer early.
+        // Thread.Sleep takes whole milliseconds: round up and re-check, never answer early. The rounding adds a
+        // uniform 0-1 ms, the same for any ms, so a fractional difference in ms is kept on average (/work).
         double remaining;
         while ((remaining = ms - Stopwatch.GetElapsedTime(start).TotalMilliseconds) > 0)
         {

@@ -23,6 +23,8 @@ internal sealed class SharedOptions
 
     public Option<string[]> Headers { get; } = new("--header", "-H") { Description = "Request header 'Name: value' (repeatable)", AllowMultipleArgumentsPerToken = false };
 
+    public Option<string[]> Redact { get; } = new("--redact") { Description = "Header or feeder whose values never reach an output (repeatable; Authorization, Proxy-Authorization, Cookie and Set-Cookie always are)", AllowMultipleArgumentsPerToken = false };
+
     public Option<string?> Method { get; } = new("--method", "-X") { Description = "HTTP method (quick mode), default GET" };
 
     public Option<string?> Body { get; } = new("--body") { Description = "Request body (quick mode); @file reads a file" };
@@ -58,7 +60,7 @@ internal sealed class SharedOptions
     public void AddTo(Command command)
     {
         command.Add(Targets);
-        foreach (var option in new Option[] { Think, Headers, Method, Body, ExpectStatus, ExpectBody, Timeout, Http2, MaxInFlight, Name, Seed, AllowRemote, Insecure, Transport, EventLoops, NoGate })
+        foreach (var option in new Option[] { Think, Headers, Redact, Method, Body, ExpectStatus, ExpectBody, Timeout, Http2, MaxInFlight, Name, Seed, AllowRemote, Insecure, Transport, EventLoops, NoGate })
         {
             command.Add(option);
         }
@@ -83,6 +85,7 @@ internal sealed class SharedOptions
         Method = parse.GetValue(Method),
         Body = parse.GetValue(Body),
         Headers = OptionText.Headers(parse.GetValue(Headers), "--header"),
+        Redact = parse.GetValue(Redact) ?? [],
         Overrides = load with
         {
             Think = parse.GetValue(Think) is { } think ? OptionText.Think(think, "--think") : null,

@@ -62,7 +62,7 @@ internal sealed class ConsoleRunHook(CliContext cli) : IRunHook
             : (load.Stages.Count > 0 ? $"closed model, up to {load.PeakLevel:0} users" : $"closed model, {load.Users} users");
         var bound = load.Iterations is { } it ? $"{it} iterations" : $"{load.TotalDuration?.TotalSeconds:0.#} s";
         var warm = load.WarmUp > TimeSpan.Zero ? $", warm-up {load.WarmUp.TotalSeconds:0.#} s" : string.Empty;
-        return string.Create(CultureInfo.InvariantCulture, $"Loadlens: {scenario.Name} → {scenario.BaseUrl} ({shape}, {bound}{warm})");
+        return string.Create(CultureInfo.InvariantCulture, $"Loadlens: {scenario.Name} → {ScenarioRedaction.Target(scenario.BaseUrl)} ({shape}, {bound}{warm})");
     }
 
     private static string SweepHeader(Engine.Sweeps.SweepPlan plan)
@@ -72,7 +72,7 @@ internal sealed class ConsoleRunHook(CliContext cli) : IRunHook
         var length = plan.StepIterations is { } n
             ? string.Create(CultureInfo.InvariantCulture, $"{n} requests per step{(plan.StepWarmup > TimeSpan.Zero ? $" after a {plan.StepWarmup.TotalSeconds:0.#} s warm-up" : string.Empty)}")
             : string.Create(CultureInfo.InvariantCulture, $"{perStep.TotalSeconds:0.#} s per step incl. {plan.StepWarmup.TotalSeconds:0.#} s warm-up; up to {perStep.TotalSeconds * plan.Levels.Count:0} s");
-        return $"Loadlens sweep: {plan.Scenario.Name} → {plan.Scenario.BaseUrl} ({plan.Levels.Count} levels: {levels} {Unit(plan.Model)}; {length})";
+        return $"Loadlens sweep: {plan.Scenario.Name} → {ScenarioRedaction.Target(plan.Scenario.BaseUrl)} ({plan.Levels.Count} levels: {levels} {Unit(plan.Model)}; {length})";
     }
 
     private static string Unit(LoadModel model) => model == LoadModel.Closed ? "users" : "req/s";

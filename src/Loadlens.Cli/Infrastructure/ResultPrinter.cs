@@ -14,6 +14,14 @@ internal static class ResultPrinter
         {
             SweepConsoleRenderer.Write(cli.Console, sweep, capacity);
         }
+        else if (console && done.Comparison is { } comparison)
+        {
+            ComparisonConsoleRenderer.Write(cli.Console, comparison);
+        }
+        else if (console && done.SweepComparison is { } sweepComparison)
+        {
+            ComparisonConsoleRenderer.Write(cli.Console, sweepComparison);
+        }
         else if (console && done.Run is { } run && done.Analysis is { } analysis)
         {
             ResultTableRenderer.Write(cli.Console, run);

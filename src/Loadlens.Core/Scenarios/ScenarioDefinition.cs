@@ -29,6 +29,20 @@ public sealed record ScenarioDefinition
 
     /// <summary>Per-request timeout.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Header and feeder names whose values never reach an output (scenario <c>redact:</c>, <c>--redact</c>), on top of
+    /// <see cref="ScenarioRedaction.AlwaysRedacted"/>; matched case-insensitively. See <see cref="ScenarioRedaction"/>.
+    /// </summary>
+    public IReadOnlyList<string> Redact { get; init; } = [];
+
+    /// <summary>
+    /// Texts that came from <c>${NAME}</c> substitution (header values, bodies), each mapped to the text as written
+    /// (with <c>${NAME}</c>), so <see cref="ScenarioRedaction.ForOutput"/> writes the reference and never the value.
+    /// Never serialized.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, string> EnvironmentTemplates { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>One request in the mix.</summary>

@@ -140,7 +140,7 @@ internal sealed class LoadRun : IDisposable
             WarmupSeconds = Math.Round(effectiveWarmup, 6),
             DrainSeconds = Math.Round(Math.Max(0, duration - effectiveWarmup - measured), 6),
             Settings = BuildSettings(),
-            Scenario = _scenario,
+            Scenario = ScenarioRedaction.ForOutput(_scenario), // secrets never reach an output
             Outcome = _userCancelled
                 ? new RunOutcome(false, "cancelled", $"interrupted after {duration:0.0} s; results cover the part that ran")
                 : RunOutcome.Complete,
@@ -566,7 +566,7 @@ internal sealed class LoadRun : IDisposable
     private RunSettings BuildSettings() => new()
     {
         Model = _load.Model == LoadModel.Open ? "open" : "closed",
-        Target = _scenario.BaseUrl.ToString(),
+        Target = ScenarioRedaction.Target(_scenario.BaseUrl),
         Users = _load.Model == LoadModel.Closed ? (int)Math.Round(_load.PeakLevel) : _load.MaxInFlight,
         Rate = _load.Model == LoadModel.Open ? _load.PeakLevel : null,
         Stages = _load.Stages.Select(s => new StageSetting(s.Duration.TotalSeconds, s.Target)).ToList(),

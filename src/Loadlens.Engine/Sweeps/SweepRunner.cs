@@ -164,7 +164,7 @@ public static class SweepRunner
         {
             Name = plan.Scenario.Name,
             Model = plan.Model == LoadModel.Closed ? "closed" : "open",
-            Target = plan.Scenario.BaseUrl.ToString(),
+            Target = ScenarioRedaction.Target(plan.Scenario.BaseUrl),
             StartedAt = startedAt,
             PlannedLevels = plan.Levels,
             StepSeconds = plan.StepDuration.TotalSeconds,

@@ -1,5 +1,6 @@
 using Loadlens.Core;
 using Loadlens.Core.Results;
+using Loadlens.Core.Scenarios;
 using Loadlens.Core.Serialization;
 using Loadlens.Importers.K6;
 
@@ -43,7 +44,9 @@ internal sealed class LoadlensFormat : IResultImporter
 
         try
         {
-            return await RunResultJson.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            // A result.json written before redaction existed may hold secrets: what is read is redacted too.
+            var run = await RunResultJson.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            return run.Scenario is { } scenario ? run with { Scenario = ScenarioRedaction.ForOutput(scenario) } : run;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -14,7 +14,7 @@ namespace Loadlens.Pipeline.Scenarios;
 /// </summary>
 internal sealed class ScenarioParser
 {
-    internal static readonly string[] RootKeys = ["name", "baseUrl", "httpVersion", "timeout", "headers", "feeders", "endpoints", "load", "sla"];
+    internal static readonly string[] RootKeys = ["name", "baseUrl", "httpVersion", "timeout", "headers", "feeders", "endpoints", "load", "sla", "redact"];
     internal static readonly string[] FeederKeys = ["name", "range", "csv", "values", "order"];
     internal static readonly string[] RangeKeys = ["from", "to"];
     internal static readonly string[] CsvKeys = ["file", "column"];
@@ -32,6 +32,7 @@ internal sealed class ScenarioParser
     private readonly string _baseDirectory;
     private readonly Func<string, string?> _environment;
     private readonly List<string> _feederNames = [];
+    private readonly Dictionary<string, string> _templates = new(StringComparer.Ordinal);
 
     public ScenarioParser(string source, string baseDirectory, Func<string, string?> environment)
     {
@@ -54,6 +55,7 @@ internal sealed class ScenarioParser
         var endpoints = ParseEndpoints(endpointsNode);
         var load = ParseLoad(loadNode);
         var sla = root.Get("sla") is { } slaNode ? ParseSla(slaNode, endpoints) : [];
+        var redact = root.Get("redact") is { } redactNode ? ParseRedact(redactNode) : [];
 
         return new ScenarioDefinition
         {
@@ -66,7 +68,28 @@ internal sealed class ScenarioParser
             Endpoints = endpoints,
             Load = load,
             Sla = sla,
+            Redact = redact,
+            EnvironmentTemplates = _templates,
         };
+    }
+
+    /// <summary><c>redact:</c> a list of header or feeder names whose values never reach an output.</summary>
+    private List<string> ParseRedact(YamlNode node)
+    {
+        var items = node is YamlSequenceNode sequence ? sequence.Children.ToList() : [node];
+        var names = new List<string>();
+        foreach (var item in items)
+        {
+            var name = Text(item, "'redact'", "a list of header or feeder names").Trim();
+            if (!IsToken(name))
+            {
+                throw Error(item, $"'redact' lists header or feeder names, got '{TextTemplates.Shorten(name)}'");
+            }
+
+            names.Add(name);
+        }
+
+        return names;
     }
 
     // ---------------------------------------------------------------- scenario level
@@ -792,9 +815,20 @@ internal sealed class ScenarioParser
     }
 
     private string Environment(YamlNode node, string text, string label)
-        => TextTemplates.TryExpandEnvironment(text, _environment, out var result, out var problem)
-            ? result
-            : throw Error(node, $"{label}: {problem}");
+    {
+        if (!TextTemplates.TryExpandEnvironment(text, _environment, out var result, out var problem))
+        {
+            throw Error(node, $"{label}: {problem}");
+        }
+
+        if (!string.Equals(result, text, StringComparison.Ordinal))
+        {
+            // What is written keeps ${NAME}, never the value (ScenarioRedaction.ForOutput).
+            _templates[result] = text;
+        }
+
+        return result;
+    }
 
     private void CheckPlaceholders(YamlNode node, string text, string label)
     {

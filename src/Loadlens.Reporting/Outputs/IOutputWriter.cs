@@ -58,11 +58,23 @@ public sealed record OutputContext
     /// <summary>The sweep's capacity analysis.</summary>
     public CapacityReport? Capacity { get; init; }
 
+    /// <summary>The comparison of two runs (<c>loadlens compare</c>, <c>history compare</c>, <c>run --baseline</c>).</summary>
+    public Analysis.Compare.ComparisonReport? Comparison { get; init; }
+
+    /// <summary>The comparison of two sweeps.</summary>
+    public Analysis.Compare.SweepComparison? SweepComparison { get; init; }
+
     /// <summary>A run with its analysis.</summary>
     public static OutputContext ForRun(RunResult run, AnalysisReport analysis) => new() { Run = run, Analysis = analysis };
 
     /// <summary>A sweep with its capacity analysis.</summary>
     public static OutputContext ForSweep(SweepResult sweep, CapacityReport capacity) => new() { Sweep = sweep, Capacity = capacity };
+
+    /// <summary>A comparison of two runs.</summary>
+    public static OutputContext ForComparison(Analysis.Compare.ComparisonReport comparison) => new() { Comparison = comparison };
+
+    /// <summary>A comparison of two sweeps.</summary>
+    public static OutputContext ForSweepComparison(Analysis.Compare.SweepComparison comparison) => new() { SweepComparison = comparison };
 }
 
 /// <summary>Where a writer writes: a folder, and optionally the one file name to use (<c>-o FILE</c>).</summary>

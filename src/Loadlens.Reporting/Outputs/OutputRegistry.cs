@@ -27,6 +27,9 @@ public sealed class OutputRegistry
         new SweepMarkdownOutput(),
         new SweepAnalysisJsonOutput(),
         new HtmlReportOutput(),
+        new ComparisonMarkdownOutput(),
+        new ComparisonJsonOutput(),
+        new ComparisonJunitOutput(),
     ]);
 
     /// <summary>The writers, in writing order.</summary>

@@ -50,7 +50,19 @@ public sealed class ScenarioFileErrorTests
             "load: {users: 2, duration: 10s}",
             "protocol: h2"));
 
-        ShouldBeAt(error, path, 4, 1, "unknown key 'protocol' in the scenario (allowed keys: name, baseUrl, httpVersion, timeout, headers, feeders, endpoints, load, sla)");
+        ShouldBeAt(error, path, 4, 1, "unknown key 'protocol' in the scenario (allowed keys: name, baseUrl, httpVersion, timeout, headers, feeders, endpoints, load, sla, redact)");
+    }
+
+    [Fact]
+    public void Redact_NotAName_IsReportedAtTheItem()
+    {
+        var (error, path) = LoadFails(Yaml.Lines(
+            "baseUrl: http://localhost:5000",
+            "endpoints: [{path: /a}]",
+            "load: {users: 2, duration: 10s}",
+            "redact: [X-Key, 'not a name']"));
+
+        ShouldBeAt(error, path, 4, 17, "'redact' lists header or feeder names, got 'not a name'");
     }
 
     [Theory]

@@ -15,6 +15,34 @@ public sealed class ScenarioFileTests
     private static string? Env(string name) => Environment.TryGetValue(name, out var value) ? value : null;
 
     [Fact]
+    public void Parse_RedactAndEnvironment_OutputCopyHoldsReferencesAndMarkers()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("s.yaml", Yaml.Lines(
+            "baseUrl: http://127.0.0.1:5000",
+            "headers:",
+            "  Authorization: Bearer ${TOKEN}",
+            "  X-Host: ${HOST}",
+            "  X-Plain: plain",
+            "redact: [X-Host]",
+            "endpoints: [{path: /a, body: 'token=${TOKEN}', headers: { X-Key: '${TOKEN}' }}]",
+            "load: {users: 2, duration: 10s}"));
+
+        var scenario = ScenarioFile.Parse(File.ReadAllText(path), path, dir.Path, Env);
+        scenario.Headers["Authorization"].ShouldBe("Bearer s3cret"); // what is sent
+        scenario.Redact.ShouldBe(["X-Host"]);
+
+        var written = ScenarioRedaction.ForOutput(scenario); // what is written
+        written.Headers["Authorization"].ShouldBe(ScenarioRedaction.Marker);
+        written.Headers["X-Host"].ShouldBe(ScenarioRedaction.Marker);
+        written.Headers["X-Plain"].ShouldBe("plain");
+        written.Endpoints[0].Body.ShouldBe("token=${TOKEN}");
+        written.Endpoints[0].Headers["X-Key"].ShouldBe("${TOKEN}");
+        ScenarioRedaction.ForOutput(written).ShouldBeEquivalentTo(written);
+        ScenarioRedaction.Target(new Uri("http://user:pw@127.0.0.1:5000/x")).ShouldBe("http://127.0.0.1:5000/x");
+    }
+
+    [Fact]
     public void Parse_FullClosedScenario_ReadsEveryField()
     {
         using var dir = new TempDirectory();

@@ -1,0 +1,143 @@
+using System.Globalization;
+using Loadlens.Analysis.Capacity;
+using Loadlens.Analysis.Compare;
+using Loadlens.Core;
+using Loadlens.Importers;
+using Loadlens.Reporting.Outputs;
+
+namespace Loadlens.Pipeline;
+
+/// <summary>Compare (<c>loadlens compare BASELINE CANDIDATE</c>, <c>history compare</c>, <c>run --baseline</c>).</summary>
+public static partial class LoadlensPipeline
+{
+    /// <summary>
+    /// Resolve both inputs (resolvers, then files: result.json, a run folder, any importable file, sweep.json), compare
+    /// them (<see cref="RunComparer"/> or <see cref="SweepComparer"/>), write what was asked for, decide: exit 1 when
+    /// <see cref="ComparisonOptions.FailOnRegression"/> is set and a gated metric regressed, 2 when the inputs are bad
+    /// or not comparable, otherwise 0.
+    /// </summary>
+    public static async Task<PipelineResult> CompareAsync(CompareOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var messages = new List<string>();
+        OutputContext context;
+        try
+        {
+            RunComparer.Validate(options.Comparison);
+            var baseline = await ResolveAsync(options.Baseline, options.Resolvers, cancellationToken).ConfigureAwait(false);
+            var candidate = await ResolveAsync(options.Candidate, options.Resolvers, cancellationToken).ConfigureAwait(false);
+            if (baseline.Run is { } a && candidate.Run is { } b)
+            {
+                context = OutputContext.ForComparison(RunComparer.Compare(a, b, options.Comparison, baseline.Label, candidate.Label));
+            }
+            else if (baseline.Sweep is { } sa && candidate.Sweep is { } sb)
+            {
+                context = OutputContext.ForSweepComparison(SweepComparer.Compare(
+                    sa, Analyze(baseline.Label, sa), sb, Analyze(candidate.Label, sb), options.Comparison, baseline.Label, candidate.Label));
+            }
+            else
+            {
+                return Failed(Verdict.UsageError, $"error: cannot compare a sweep with a single run ({baseline.Label} is a {(baseline.Sweep is null ? "run" : "sweep")}, {candidate.Label} a {(candidate.Sweep is null ? "run" : "sweep")})");
+            }
+        }
+        catch (InputFormatException ex)
+        {
+            return Failed(Verdict.UsageError, "error: " + ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            return Failed(Verdict.UsageError, "error: " + ex.Message);
+        }
+
+        var (warnings, regressions, notComparable, gateFailed) = context.Comparison is { } run
+            ? (run.Warnings, run.Regressions, run.NotComparableReason, run.GateFailed)
+            : (context.SweepComparison!.Warnings, context.SweepComparison.Regressions, context.SweepComparison.NotComparableReason, context.SweepComparison.GateFailed);
+        messages.AddRange(warnings.Select(w => $"warning: {w.Message}"));
+
+        var registry = options.Outputs ?? OutputRegistry.Default;
+        var files = new List<string>();
+        var failures = new List<OutputFailure>();
+        var (document, usage) = await WriteDocumentAsync(registry, context, options.Format, options.OutputFile, files, failures, messages, cancellationToken).ConfigureAwait(false);
+        if (usage is not null)
+        {
+            return usage;
+        }
+
+        string? directory = null;
+        var writeFailed = false;
+        if (options.OutputDirectory is { } folder)
+        {
+            (directory, var written, var folderFailures, writeFailed) = await WriteFolderAsync(context, registry, folder, "comparison", messages).ConfigureAwait(false);
+            files.AddRange(written);
+            failures.AddRange(folderFailures);
+        }
+
+        Verdict verdict;
+        if (notComparable is not null)
+        {
+            messages.Add($"error: not comparable: {notComparable}");
+            verdict = Verdict.UsageError;
+        }
+        else if (failures.Count > 0 || writeFailed)
+        {
+            verdict = Verdict.RunFailed;
+        }
+        else if (gateFailed)
+        {
+            messages.AddRange(regressions.Select(r => "regression: " + Describe(r)));
+            verdict = Verdict.ThresholdFailed;
+        }
+        else
+        {
+            verdict = Verdict.Ok;
+        }
+
+        return new PipelineResult
+        {
+            Verdict = verdict,
+            Comparison = context.Comparison,
+            SweepComparison = context.SweepComparison,
+            OutputDirectory = directory,
+            Files = files,
+            OutputFailures = failures,
+            Document = document,
+            Messages = messages,
+        };
+    }
+
+    /// <summary>One line for a regression: <c>p95 of GET /x rose 35 % (12.1 → 16.4 ms), beyond the 10 % gate</c>.</summary>
+    internal static string Describe(Regression r) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{r.Metric} of {r.Endpoint} {(double.IsFinite(r.RelativeChange) ? $"worsened {Math.Abs(r.RelativeChange) * 100:0.#} %" : "worsened from 0")} ({r.Baseline:0.###} → {r.Candidate:0.###}), beyond the {r.Threshold * 100:0.#} % gate");
+
+    private static async Task<CompareInput> ResolveAsync(CompareInput input, IReadOnlyList<IRunReferenceResolver> resolvers, CancellationToken cancellationToken)
+    {
+        if (input.Run is not null || input.Sweep is not null)
+        {
+            return input;
+        }
+
+        var reference = input.Reference ?? throw new InputFormatException($"{input.Label}: nothing to compare (no reference, run or sweep)");
+        foreach (var resolver in resolvers)
+        {
+            if (await resolver.ResolveAsync(reference, cancellationToken).ConfigureAwait(false) is { } resolved)
+            {
+                return resolved.Run is null && resolved.Sweep is null
+                    ? throw new InputFormatException($"{reference}: the {resolver.GetType().Name} resolver returned neither a run nor a sweep")
+                    : resolved;
+            }
+        }
+
+        if (reference.StartsWith('@'))
+        {
+            throw new InputFormatException($"'{reference}' is a history reference, but no history store is open to resolve it (save runs with --save, or give a file)");
+        }
+
+        if (SweepPath(reference, null) is { } sweepPath)
+        {
+            return input with { Sweep = await ReadSweepAsync(sweepPath, null, cancellationToken).ConfigureAwait(false) };
+        }
+
+        return input with { Run = await ResultImporter.ImportAsync(reference, null, cancellationToken).ConfigureAwait(false) };
+    }
+}

@@ -1,0 +1,203 @@
+using Loadlens.Analysis.Compare;
+using Loadlens.Analysis.Statistics;
+using Loadlens.Core.Results;
+
+namespace Loadlens.Analysis.Tests.Compare;
+
+/// <summary>The verdict method on runs with known differences (real histograms, seeded samples).</summary>
+public sealed class RunComparerTests
+{
+    private static readonly ComparisonOptions Fast = ComparisonOptions.Default with { Resamples = 500 };
+
+    [Fact]
+    public void ThirtyPercentSlower_IsSlowerOnEveryLatencyMetric_AndARegressionBeyondTenPercent()
+    {
+        var report = RunComparer.Compare(Runs.Make(10, seed: 1), Runs.Make(13, seed: 2), Fast with { FailOnRegression = 0.10 });
+
+        foreach (var id in new[] { "mean", "p50", "p95", "p99" })
+        {
+            var m = report.Overall.Metric(id)!;
+            m.Verdict.ShouldBe(ComparisonVerdict.Slower, $"{id}: {m.Reason}");
+            m.RelativeChange!.Value.ShouldBeInRange(0.22, 0.38, id);
+            m.CiLow!.Value.ShouldBeGreaterThan(0.1, id);
+            m.CiHigh!.Value.ShouldBeLessThan(0.5, id);
+            m.CiLow!.Value.ShouldBeLessThanOrEqualTo(m.RelativeChange!.Value + 0.02, id);
+        }
+
+        report.Verdict.ShouldBe(ComparisonVerdict.Slower);
+        report.GateFailed.ShouldBeTrue();
+        report.Regressions.Select(r => (r.Endpoint, r.Metric)).ShouldBe([("Aggregated", "p95"), ("GET /api/orders", "p95")], ignoreOrder: true);
+        report.Endpoints.ShouldHaveSingleItem().Metric("throughput")!.Verdict.ShouldBe(ComparisonVerdict.Same); // same counts per interval
+    }
+
+    [Fact]
+    public void ThirtyPercentFaster_IsFaster_NoRegression()
+    {
+        var report = RunComparer.Compare(Runs.Make(13, seed: 3), Runs.Make(10, seed: 4), Fast with { FailOnRegression = 0.10 });
+
+        report.Overall.Metric("p95")!.Verdict.ShouldBe(ComparisonVerdict.Faster);
+        report.Overall.Metric("p95")!.RelativeChange!.Value.ShouldBeInRange(-0.3, -0.16);
+        report.Verdict.ShouldBe(ComparisonVerdict.Faster);
+        report.Regressions.ShouldBeEmpty();
+        report.GateFailed.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void ThreePercentChange_IsSame_AtTheDefaultThreshold()
+    {
+        var report = RunComparer.Compare(Runs.Make(10, seed: 5, perInterval: 2000), Runs.Make(10.3, seed: 6, perInterval: 2000), Fast);
+
+        foreach (var id in new[] { "mean", "p50", "p95" })
+        {
+            var m = report.Overall.Metric(id)!;
+            m.Verdict.ShouldBe(ComparisonVerdict.Same, $"{id}: {m.Reason}");
+            m.RelativeChange!.Value.ShouldBeInRange(0.0, 0.06, id);
+        }
+
+        // With a 1 % threshold the same 3 % is a real slowdown.
+        RunComparer.Compare(Runs.Make(10, seed: 5, perInterval: 2000), Runs.Make(10.3, seed: 6, perInterval: 2000), Fast with { MinEffect = 0.01 })
+            .Overall.Metric("p50")!.Verdict.ShouldBe(ComparisonVerdict.Slower);
+    }
+
+    [Fact]
+    public void SameServerTwice_IsSame()
+    {
+        var report = RunComparer.Compare(Runs.Make(10, seed: 7), Runs.Make(10, seed: 8), Fast);
+
+        report.Verdict.ShouldBe(ComparisonVerdict.Same);
+        report.Overall.Metrics.ShouldAllBe(m => m.Verdict != ComparisonVerdict.Slower && m.Verdict != ComparisonVerdict.Faster);
+    }
+
+    [Fact]
+    public void TooFewIntervals_IsInconclusive_EvenForABigChange()
+    {
+        var report = RunComparer.Compare(Runs.Make(10, seed: 9, intervals: 3), Runs.Make(20, seed: 10, intervals: 3), Fast);
+
+        var p95 = report.Overall.Metric("p95")!;
+        p95.Verdict.ShouldBe(ComparisonVerdict.Inconclusive);
+        p95.Reason.ShouldBe("too few intervals: 3 and 3, need 5 in each run");
+        p95.RelativeChange!.Value.ShouldBeGreaterThan(0.5); // the numbers are still reported
+        report.Verdict.ShouldBe(ComparisonVerdict.Inconclusive);
+    }
+
+    [Fact]
+    public void SummaryWithoutTimeSeries_IsInconclusiveWithAReason_NotAFakeVerdict()
+    {
+        var locust = Runs.WithoutIntervals(Runs.Make(20, seed: 11, tool: "locust"));
+        var report = RunComparer.Compare(Runs.Make(10, seed: 12), locust, Fast);
+
+        report.Overall.Metrics.ShouldAllBe(m => m.Verdict == ComparisonVerdict.Inconclusive);
+        report.Overall.Metric("p95")!.Reason.ShouldStartWith("no per-interval data in the candidate");
+        report.Warnings.Select(w => w.Code).ShouldContain("no-intervals");
+        report.Warnings.Select(w => w.Code).ShouldContain("tool");
+    }
+
+    [Fact]
+    public void IntervalStatsWithoutHistograms_DecideByTheRankTestAlone()
+    {
+        var report = RunComparer.Compare(Runs.Make(10, seed: 13, withHistograms: false), Runs.Make(15, seed: 14, withHistograms: false), Fast);
+
+        var p95 = report.Overall.Metric("p95")!;
+        p95.Verdict.ShouldBe(ComparisonVerdict.Slower, p95.Reason);
+        p95.CiLow.ShouldBeNull();
+        p95.PValue!.Value.ShouldBeLessThan(0.001);
+    }
+
+    [Fact]
+    public void TooFewRequestsForATailPercentile_IsInconclusive()
+    {
+        var report = RunComparer.Compare(Runs.Make(10, seed: 15, perInterval: 20), Runs.Make(20, seed: 16, perInterval: 20), Fast);
+
+        report.Overall.Metric("p99")!.Reason.ShouldBe("too few requests for p99: 400, need 2000 in each run (20 beyond the percentile)");
+        report.Overall.Metric("p50")!.Verdict.ShouldBe(ComparisonVerdict.Slower);
+    }
+
+    [Fact]
+    public void ErrorRate_FromZeroToFivePercent_IsSlower_ThroughputHigher_IsFaster()
+    {
+        var report = RunComparer.Compare(Runs.Make(10, seed: 17), Runs.Make(10, seed: 18, failureShare: 0.05), Fast with { GatedMetrics = ["error-rate"] });
+
+        var errors = report.Overall.Metric("error-rate")!;
+        errors.Baseline.ShouldBe(0);
+        errors.Candidate!.Value.ShouldBeInRange(0.04, 0.06);
+        errors.RelativeChange.ShouldBeNull();
+        errors.Verdict.ShouldBe(ComparisonVerdict.Slower, errors.Reason);
+        report.Regressions.ShouldContain(r => r.Metric == "error-rate" && r.Endpoint == "Aggregated");
+
+        var more = RunComparer.Compare(Runs.Make(10, seed: 19, perInterval: 400), Runs.Make(10, seed: 20, perInterval: 600), Fast);
+        more.Overall.Metric("throughput")!.Verdict.ShouldBe(ComparisonVerdict.Faster);
+        more.Overall.Metric("throughput")!.RelativeChange!.Value.ShouldBe(0.5, 1e-9);
+    }
+
+    [Fact]
+    public void Endpoints_MatchAcrossTools_ByMethodAndNormalisedPath_UnmatchedListed()
+    {
+        var loadlens = Runs.Make(10, seed: 21);
+        var locust = Runs.Make(10, seed: 22, name: "/api/orders/", method: "GET", tool: "locust");
+
+        var report = RunComparer.Compare(loadlens, locust, Fast);
+        var row = report.Endpoints.ShouldHaveSingleItem();
+        row.Name.ShouldBe("GET /api/orders");
+        row.CandidateName.ShouldBe("/api/orders/");
+        row.Key.ShouldBe("GET /api/orders");
+
+        var other = RunComparer.Compare(loadlens, Runs.Make(10, seed: 23, name: "POST /api/orders", method: "POST"), Fast);
+        other.Endpoints.ShouldBeEmpty();
+        other.UnmatchedBaseline.ShouldBe(["GET /api/orders"]);
+        other.UnmatchedCandidate.ShouldBe(["POST /api/orders"]);
+        other.NotComparableReason.ShouldBe("no endpoint matches: the baseline has 'GET /api/orders', the candidate 'POST /api/orders'");
+
+        EndpointKeys.Key("GET", "http://127.0.0.1:8089/api/items?page=1").ShouldBe("GET /api/items?page=1");
+        EndpointKeys.Key(string.Empty, "POST /login").ShouldBe("POST /login");
+        EndpointKeys.Key("GET", "list products").ShouldBe("GET list products");
+    }
+
+    [Fact]
+    public void Warnings_NameWhatMakesRunsIncomparable()
+    {
+        var baseline = Runs.Make(10, seed: 24);
+        var candidate = Runs.Make(10, seed: 25, warmupIntervals: 5, model: "open", perInterval: 300, saturated: true);
+
+        var codes = RunComparer.Compare(baseline, candidate, Fast).Warnings.Select(w => w.Code).ToList();
+
+        codes.ShouldBe(["load-model", "achieved-rate", "warm-up", "generator-saturated"], ignoreOrder: true);
+        RunComparer.Compare(baseline, Runs.Make(10, seed: 26), Fast).Warnings.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void SameInputs_GiveTheSameReport()
+    {
+        var a = Runs.Make(10, seed: 27);
+        var b = Runs.Make(11, seed: 28);
+
+        var first = RunComparer.Compare(a, b, Fast);
+        var second = RunComparer.Compare(a, b, Fast);
+
+        first.Overall.Metrics.ShouldBe(second.Overall.Metrics);
+        RunComparer.Compare(a, b, Fast with { Seed = 99 }).Overall.Metric("p95")!.CiLow.ShouldNotBe(first.Overall.Metric("p95")!.CiLow);
+    }
+
+    [Fact]
+    public void BadOptions_AreRejectedWithAReason()
+    {
+        Should.Throw<ArgumentException>(() => RunComparer.Validate(ComparisonOptions.Default with { GatedMetrics = ["p96"] })).Message.ShouldStartWith("unknown metric 'p96'");
+        Should.Throw<ArgumentException>(() => RunComparer.Validate(ComparisonOptions.Default with { MinEffect = -0.1 }));
+    }
+
+    [Fact]
+    public void MannWhitney_MatchesTheNormalApproximationWithTiesAndContinuity()
+    {
+        // scipy.stats.mannwhitneyu([1,2,3], [4,5,6], method="asymptotic") → U = 0, p = 0.0808556
+        var r = MannWhitney.Test([1, 2, 3], [4, 5, 6]);
+        r.U.ShouldBe(0);
+        r.PValue.ShouldBe(0.0808556, 1e-6);
+        r.CliffsDelta.ShouldBe(-1);
+
+        // with ties: [1,2,2,3] vs [2,3,3,4]: mid-ranks 1, 3, 3, 6 → U = 13 − 10 = 3; σ² = 16/12·(9 − 48/56),
+        // z = (3 − 8 + 0.5)/σ = −1.3657, p = 0.172034 (by hand with erf)
+        var tied = MannWhitney.Test([1, 2, 2, 3], [2, 3, 3, 4]);
+        tied.U.ShouldBe(3);
+        tied.PValue.ShouldBe(0.172034, 1e-6);
+        MannWhitney.Test([5, 5, 5], [5, 5]).PValue.ShouldBe(1);
+    }
+}
