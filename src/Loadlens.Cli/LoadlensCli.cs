@@ -16,7 +16,9 @@ internal static partial class LoadlensCli
             DemoCommand.Create(() => cli),
             AnalyzeCommand.Create(() => cli),
             SweepCommand.Create(() => cli),
+            HistoryCommand.Create(() => cli),
         };
+        root.Options.Add(HistoryCommand.Connection);
 
         // No response files: '--body @file' means "read the body from file", not "splice file into the arguments".
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

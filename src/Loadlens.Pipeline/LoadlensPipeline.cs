@@ -23,7 +23,7 @@ namespace Loadlens.Pipeline;
 /// Expected failures (bad input, an unreachable target, an unwritable folder) come back as a verdict with
 /// messages, never as exceptions.
 /// </summary>
-public static class LoadlensPipeline
+public static partial class LoadlensPipeline
 {
     /// <summary>Name of the <see cref="AnalyzeOptions.InputFormat"/> that reads the input as a sweep document.</summary>
     public const string SweepFormat = "sweep";
@@ -40,6 +40,12 @@ public static class LoadlensPipeline
         catch (InputFormatException ex)
         {
             return Failed(Verdict.UsageError, "error: " + ex.Message);
+        }
+
+        await using var history = await HistorySession.OpenAsync(options.Save, cancellationToken).ConfigureAwait(false);
+        if (history.Failure is { } unusable)
+        {
+            return unusable with { Scenario = scenario };
         }
 
         RunResult result;
@@ -90,10 +96,18 @@ public static class LoadlensPipeline
             verdict = failed;
         }
 
+        var savedId = result.Total.Requests > 0 ? await history.SaveAsync(result, messages).ConfigureAwait(false) : null;
+        if (options.Save is not null && savedId is null && verdict == Verdict.Ok)
+        {
+            verdict = Verdict.RunFailed;
+        }
+
         return new PipelineResult
         {
             Verdict = verdict,
             Scenario = scenario,
+            SavedId = savedId,
+            SavedTo = savedId is null ? null : history.Store?.Location,
             Run = result,
             Analysis = analysis,
             OutputDirectory = directory,
@@ -115,6 +129,12 @@ public static class LoadlensPipeline
         catch (InputFormatException ex)
         {
             return Failed(Verdict.UsageError, "error: " + ex.Message);
+        }
+
+        await using var history = await HistorySession.OpenAsync(options.Save, cancellationToken).ConfigureAwait(false);
+        if (history.Failure is { } unusable)
+        {
+            return unusable with { Scenario = plan.Scenario };
         }
 
         SweepResult sweep;
@@ -157,10 +177,18 @@ public static class LoadlensPipeline
             verdict = Verdict.ThresholdFailed;
         }
 
+        var savedId = sweep.Steps.Any(st => st.Result.Total.Requests > 0) ? await history.SaveAsync(sweep, messages).ConfigureAwait(false) : null;
+        if (options.Save is not null && savedId is null && verdict == Verdict.Ok)
+        {
+            verdict = Verdict.RunFailed;
+        }
+
         return new PipelineResult
         {
             Verdict = verdict,
             Scenario = plan.Scenario,
+            SavedId = savedId,
+            SavedTo = savedId is null ? null : history.Store?.Location,
             Sweep = sweep,
             Capacity = report,
             OutputDirectory = directory,
@@ -175,6 +203,12 @@ public static class LoadlensPipeline
     {
         ArgumentNullException.ThrowIfNull(options);
         var messages = new List<string>();
+        await using var history = await HistorySession.OpenAsync(options.Save, cancellationToken).ConfigureAwait(false);
+        if (history.Failure is { } unusable)
+        {
+            return unusable;
+        }
+
         OutputContext context;
         Verdict verdict;
         try
@@ -244,6 +278,12 @@ public static class LoadlensPipeline
             }
         }
 
+        string? savedId = null;
+        if (options.Save is not null)
+        {
+            savedId = context.Run is { } toSave ? await history.SaveAsync(toSave, messages).ConfigureAwait(false) : await history.SaveAsync(context.Sweep!, messages).ConfigureAwait(false);
+        }
+
         string? directory = null;
         var writeFailed = false;
         if (options.OutputDirectory is { } folder)
@@ -257,7 +297,9 @@ public static class LoadlensPipeline
 
         return new PipelineResult
         {
-            Verdict = (failures.Count > 0 || writeFailed) && verdict == Verdict.Ok ? Verdict.RunFailed : verdict,
+            Verdict = (failures.Count > 0 || writeFailed || (options.Save is not null && savedId is null)) && verdict == Verdict.Ok ? Verdict.RunFailed : verdict,
+            SavedId = savedId,
+            SavedTo = savedId is null ? null : history.Store?.Location,
             Run = context.Run,
             Analysis = context.Analysis,
             Sweep = context.Sweep,

@@ -58,11 +58,17 @@ public sealed record OutputContext
     /// <summary>The sweep's capacity analysis.</summary>
     public CapacityReport? Capacity { get; init; }
 
+    /// <summary>A history trend (scenario × endpoint × metric across saved runs) with its change points.</summary>
+    public Analysis.Trends.TrendReport? Trend { get; init; }
+
     /// <summary>A run with its analysis.</summary>
     public static OutputContext ForRun(RunResult run, AnalysisReport analysis) => new() { Run = run, Analysis = analysis };
 
     /// <summary>A sweep with its capacity analysis.</summary>
     public static OutputContext ForSweep(SweepResult sweep, CapacityReport capacity) => new() { Sweep = sweep, Capacity = capacity };
+
+    /// <summary>A history trend.</summary>
+    public static OutputContext ForTrend(Analysis.Trends.TrendReport trend) => new() { Trend = trend };
 }
 
 /// <summary>Where a writer writes: a folder, and optionally the one file name to use (<c>-o FILE</c>).</summary>

@@ -26,6 +26,8 @@ public sealed class OutputRegistry
         new SweepChartsOutput(),
         new SweepMarkdownOutput(),
         new SweepAnalysisJsonOutput(),
+        new TrendJsonOutput(),
+        new TrendMarkdownOutput(),
     ]);
 
     /// <summary>The writers, in writing order.</summary>
