@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Loadlens.Analysis.Trends;
+using Loadlens.Pipeline;
+using Loadlens.TestUtils;
+
+namespace Loadlens.History.Tests;
+
+/// <summary>Real runs against a real Kestrel server that is made slower halfway: the saved trend shows the change where it happened.</summary>
+public sealed class RealTrendTests
+{
+    [SkippableTheory]
+    [MemberData(nameof(TestStore.Backends), MemberType = typeof(TestStore))]
+    public async Task Runs_saved_before_and_after_the_server_got_slower_show_one_regression_at_the_first_slow_run(string backend)
+    {
+        await using var target = await TestTarget.StartAsync();
+        await using var t = TestStore.Create(backend);
+        var ids = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            target.TunableDelayMs = i < 6 ? 5 : 25; // the "deployment" of run 7 makes every request 20 ms slower
+            var done = await LoadlensPipeline.RunAsync(new RunOptions
+            {
+                Scenario = ScenarioRequest.ForUrl(new Uri(target.BaseAddress, "tunable").ToString(), new ScenarioOverrides { Users = 2, Iterations = 80, Name = "tunable" }),
+                OutputDirectory = Path.Combine(Path.GetTempPath(), "loadlens-history-trend-" + Guid.NewGuid().ToString("N")),
+                Save = new HistoryOptions { Connection = t.Connection, Git = new GitInfo($"{i:x2}{new string('a', 38)}", "main") },
+            });
+            done.ExitCode.ShouldBe(0, string.Join("\n", done.Messages));
+            Directory.Delete(done.OutputDirectory!, recursive: true);
+            ids.Add(done.SavedId.ShouldNotBeNull());
+        }
+
+        // The median is robust to a loaded test machine (a p95 of 80 requests moves with every stall of the machine).
+        var endpoint = (await LoadlensPipeline.TrendAsync(new TrendOptions { Scenario = "tunable", Metric = TrendMetric.P50, History = new HistoryOptions { Connection = t.Connection } })).Trend!;
+        var series = string.Join(", ", endpoint.Points.Select(p => p.Value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
+        endpoint.Points.Select(p => p.RunId).ShouldBe(ids);
+        var change = endpoint.ChangePoints.ShouldHaveSingleItem(series);
+        change.Index.ShouldBe(6);
+        change.RunId.ShouldBe(ids[6]);
+        change.Commit.ShouldBe("06" + new string('a', 38));
+        change.Regression.ShouldBeTrue();
+        change.BeforeMedian.ShouldBeInRange(5, 15, series);
+        change.AfterMedian.ShouldBeInRange(25, 60, series);
+        change.Text.ShouldStartWith("p50 of Aggregated rose ");
+        change.Text.ShouldContain("at run 7 (commit 06aaaaa, ");
+
+        // The same through the CLI, per endpoint, as JSON.
+        using var cli = new CliRunner();
+        (await cli.RunAsync("history", "trend", "tunable", "--endpoint", "GET /tunable", "--metric", "median", "--format", "json", "--history", t.Connection)).ShouldBe(0, cli.Error.ToString());
+        using var json = JsonDocument.Parse(cli.Out.ToString());
+        json.RootElement.GetProperty("kind").GetString().ShouldBe("trend");
+        json.RootElement.GetProperty("metric").GetString().ShouldBe("p50");
+        json.RootElement.GetProperty("points").GetArrayLength().ShouldBe(12);
+        var cp = json.RootElement.GetProperty("changePoints").EnumerateArray().ShouldHaveSingleItem(string.Join(", ", json.RootElement.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetDouble())));
+        cp.GetProperty("index").GetInt32().ShouldBe(6);
+        cp.GetProperty("runId").GetString().ShouldBe(ids[6]);
+        cp.GetProperty("commit").GetString().ShouldBe("06" + new string('a', 38));
+        cp.GetProperty("pValue").GetDouble().ShouldBeLessThanOrEqualTo(0.01);
+        cp.GetProperty("afterMedian").GetDouble().ShouldBeGreaterThan(cp.GetProperty("beforeMedian").GetDouble() + 10);
+        cp.GetProperty("direction").GetString().ShouldBe("rose");
+        cp.GetProperty("regression").GetBoolean().ShouldBeTrue();
+    }
+}
