@@ -119,6 +119,13 @@ public static class HistoryStore
         return new PostgresDialect(builder.ConnectionString, Redact(url), schema);
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> is written like a history reference (<c>@last</c>, <c>@last:BRANCH</c>, <c>@SHA</c>, or a run id
+    /// or id prefix) rather than a file: for resolvers that try the history before the file system.
+    /// </summary>
+    public static bool LooksLikeReference(string text) =>
+        !string.IsNullOrWhiteSpace(text) && (text.StartsWith('@') || (RunId.LooksLikeId(text.Trim()) && !File.Exists(text) && !Directory.Exists(text)));
+
     /// <summary><paramref name="url"/> with its password replaced by <c>***</c> (for messages).</summary>
     public static string Redact(string url)
     {
