@@ -402,6 +402,20 @@ internal sealed class SqlRunStore : IRunStore
     /// <summary>The stored endpoint name <paramref name="endpoint"/> means: exact, case-insensitive, or "METHOD name".</summary>
     private async Task<string> EndpointNameAsync(DbConnection connection, string scenario, string endpoint, CancellationToken cancellationToken)
     {
+        // The usual case, an exact name, is one indexed probe; only other spellings list the scenario's endpoints.
+        await using (var exact = Command(connection, null, """
+            SELECT 1 FROM run_metrics m JOIN runs r ON r.id = m.run_id
+            WHERE m.endpoint = @endpoint AND m.step = 0 AND r.scenario = @scenario AND r.kind <> 'sweep' LIMIT 1
+            """))
+        {
+            Schema.Add(exact, "@endpoint", endpoint);
+            Schema.Add(exact, "@scenario", scenario);
+            if (await exact.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null and not DBNull)
+            {
+                return endpoint;
+            }
+        }
+
         var names = await EndpointsAsync(connection, scenario, cancellationToken).ConfigureAwait(false);
         if (names.Count == 0)
         {

@@ -1,6 +1,5 @@
 using Loadlens.Analysis.Trends;
 using Loadlens.Core;
-using Loadlens.History;
 using Loadlens.Reporting.Outputs;
 
 namespace Loadlens.Pipeline;
@@ -24,8 +23,7 @@ public static partial class LoadlensPipeline
         try
         {
             var points = await history.Store!.TrendAsync(options.Scenario, options.Endpoint, options.Metric, options.Filter, cancellationToken).ConfigureAwait(false);
-            var endpoint = points.Count > 0 ? await CanonicalEndpointAsync(history.Store, options, cancellationToken).ConfigureAwait(false) : options.Endpoint;
-            trend = TrendAnalyzer.Analyze(options.Scenario, endpoint, options.Metric, points, options.ChangePoints);
+            trend = TrendAnalyzer.Analyze(options.Scenario, options.Endpoint.Trim(), options.Metric, points, options.ChangePoints);
         }
         catch (InputFormatException ex)
         {
@@ -52,13 +50,5 @@ public static partial class LoadlensPipeline
         }
 
         return new PipelineResult { Verdict = Verdict.Ok, Trend = trend, Document = document, Messages = messages };
-    }
-
-    private static async Task<string> CanonicalEndpointAsync(IRunStore store, TrendOptions options, CancellationToken cancellationToken)
-    {
-        var names = await store.EndpointsAsync(options.Scenario, cancellationToken).ConfigureAwait(false);
-        return names.FirstOrDefault(n => string.Equals(n, options.Endpoint.Trim(), StringComparison.OrdinalIgnoreCase))
-            ?? names.FirstOrDefault(n => options.Endpoint.Trim().EndsWith(" " + n, StringComparison.OrdinalIgnoreCase))
-            ?? options.Endpoint;
     }
 }

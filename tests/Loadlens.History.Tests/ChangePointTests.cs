@@ -97,4 +97,20 @@ public sealed class ChangePointTests
         TrendAnalyzer.Analyze("s", "e", TrendMetric.P95, Series(Enumerable.Repeat(10.0, 20).Concat([50, 50]))).ChangePoints.ShouldBeEmpty();
         TrendAnalyzer.Analyze("s", "e", TrendMetric.P95, Series(Enumerable.Repeat(10.0, 20).Concat([50, 50, 50]))).ChangePoints.ShouldHaveSingleItem().Index.ShouldBe(20);
     }
+
+    [Fact]
+    public void The_rank_based_pair_sums_give_the_same_split_as_the_direct_O_n2_sums()
+    {
+        var random = new Random(13);
+        for (var round = 0; round < 50; round++)
+        {
+            var n = random.Next(6, 120);
+            var values = Enumerable.Range(0, n).Select(_ => Math.Round(random.NextDouble() * 20) + (random.Next(3) == 0 ? 30 : 0)).ToArray(); // many ties
+            var start = random.Next(0, n / 3);
+            var fast = Analysis.Statistics.ChangePoints.BestSplit(values, start, n, 2, 1.0);
+            var slow = Analysis.Statistics.ChangePoints.BestSplit(values, start, n, 2, 1.0, direct: true);
+            fast.Index.ShouldBe(slow.Index);
+            fast.Statistic.ShouldBe(slow.Statistic, Math.Abs(slow.Statistic) * 1e-9 + 1e-9);
+        }
+    }
 }

@@ -5,6 +5,7 @@ using Loadlens.Core.Serialization;
 namespace Loadlens.History.Tests;
 
 /// <summary>Concurrent saves from threads and from processes lose nothing; runs finishing at the same instant both land.</summary>
+[Collection(HeavyTests.Name)]
 public sealed class ConcurrencyTests
 {
     [SkippableTheory]

@@ -4,6 +4,7 @@ using Loadlens.Core.Serialization;
 namespace Loadlens.History.Tests;
 
 /// <summary>A process killed with SIGKILL while saving leaves the store consistent: every run is fully there or absent.</summary>
+[Collection(HeavyTests.Name)]
 public sealed class KillTests
 {
     [SkippableTheory]

@@ -178,3 +178,10 @@ internal static class SaveLoop
         return psi;
     }
 }
+
+/// <summary>Tests that start many processes or time real requests run one at a time, not next to each other.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeavyTests
+{
+    public const string Name = "heavy";
+}

@@ -11,7 +11,7 @@ internal readonly record struct ChangePointSplit(int Index, double PValue, doubl
 /// segment whose best split has the largest divergence Q̂(X, Y; α), and keep the split while a seeded permutation test
 /// (values shuffled within each current segment, the maximum Q̂ recomputed) finds it significant. As in MongoDB's
 /// signal-processing-algorithms, the right end κ of Y is the segment's end (not searched). Distances are accumulated
-/// from prefix sums, O(n²) per evaluation.
+/// from prefix sums: O(n log n) per evaluation for α = 1 (a Fenwick tree over ranks), O(n²) otherwise.
 /// </summary>
 internal static class ChangePoints
 {
@@ -111,7 +111,7 @@ internal static class ChangePoints
     /// argmax over τ of Q̂(Z[start, τ), Z[τ, end); α), with at least <paramref name="minSize"/> points on each side.
     /// Q̂ = |X||Y|/(|X|+|Y|) · (2/(|X||Y|)·ΣΣ|x−y|^α − C(|X|,2)⁻¹·Σ|x−x'|^α − C(|Y|,2)⁻¹·Σ|y−y'|^α).
     /// </summary>
-    internal static (int Index, double Statistic) BestSplit(double[] values, int start, int end, int minSize, double alpha)
+    internal static (int Index, double Statistic) BestSplit(double[] values, int start, int end, int minSize, double alpha, bool direct = false)
     {
         var n = end - start;
         if (n < 2 * minSize)
@@ -122,28 +122,13 @@ internal static class ChangePoints
         // within[t] = Σ_{start ≤ i < j < start+t} d(i, j); tail[t] = Σ_{start+t ≤ i < j < end} d(i, j).
         var within = new double[n + 1];
         var tail = new double[n + 1];
-        for (var t = 1; t < n; t++)
+        if (alpha == 1.0 && !direct)
         {
-            var j = start + t;
-            var add = 0.0;
-            for (var i = start; i < j; i++)
-            {
-                add += Distance(values[i], values[j], alpha);
-            }
-
-            within[t + 1] = within[t] + add;
+            PairSumsByRank(values, start, end, within, tail);
         }
-
-        for (var t = n - 2; t >= 0; t--)
+        else
         {
-            var i = start + t;
-            var add = 0.0;
-            for (var j = i + 1; j < end; j++)
-            {
-                add += Distance(values[i], values[j], alpha);
-            }
-
-            tail[t] = tail[t + 1] + add;
+            PairSumsDirect(values, start, end, alpha, within, tail);
         }
 
         var total = within[n];
@@ -167,6 +152,119 @@ internal static class ChangePoints
         }
 
         return (bestIndex, bestQ);
+    }
+
+    /// <summary>
+    /// α = 1: Σ|x − y| of each new point against those before it from a Fenwick tree over value ranks (count and sum of the
+    /// smaller ones), O(n log n) instead of O(n²) — the permutation test evaluates every segment hundreds of times.
+    /// </summary>
+    private static void PairSumsByRank(double[] values, int start, int end, double[] within, double[] tail)
+    {
+        var n = end - start;
+        var sorted = values[start..end];
+        Array.Sort(sorted);
+        var rank = new int[n];
+        for (var k = 0; k < n; k++)
+        {
+            rank[k] = LowerBound(sorted, values[start + k]);
+        }
+
+        var count = new long[n + 1];
+        var sum = new double[n + 1];
+        double all = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var x = values[start + k];
+            var (below, belowSum) = Query(count, sum, rank[k]);
+            var add = (below * x) - belowSum + (all - belowSum) - ((k - below) * x);
+            within[k + 1] = within[k] + add;
+            Update(count, sum, rank[k], x);
+            all += x;
+        }
+
+        Array.Clear(count);
+        Array.Clear(sum);
+        all = 0;
+        for (var k = n - 1; k >= 0; k--)
+        {
+            var x = values[start + k];
+            var seen = n - 1 - k;
+            var (below, belowSum) = Query(count, sum, rank[k]);
+            var add = (below * x) - belowSum + (all - belowSum) - ((seen - below) * x);
+            tail[k] = tail[k + 1] + add;
+            Update(count, sum, rank[k], x);
+            all += x;
+        }
+    }
+
+    private static int LowerBound(double[] sorted, double x)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < x)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>Count and sum of the values with rank &lt; <paramref name="rank"/>.</summary>
+    private static (long Count, double Sum) Query(long[] count, double[] sum, int rank)
+    {
+        long c = 0;
+        double s = 0;
+        for (var i = rank; i > 0; i -= i & -i)
+        {
+            c += count[i];
+            s += sum[i];
+        }
+
+        return (c, s);
+    }
+
+    private static void Update(long[] count, double[] sum, int rank, double x)
+    {
+        for (var i = rank + 1; i < count.Length; i += i & -i)
+        {
+            count[i]++;
+            sum[i] += x;
+        }
+    }
+
+    private static void PairSumsDirect(double[] values, int start, int end, double alpha, double[] within, double[] tail)
+    {
+        var n = end - start;
+        for (var t = 1; t < n; t++)
+        {
+            var j = start + t;
+            var add = 0.0;
+            for (var i = start; i < j; i++)
+            {
+                add += Distance(values[i], values[j], alpha);
+            }
+
+            within[t + 1] = within[t] + add;
+        }
+
+        for (var t = n - 2; t >= 0; t--)
+        {
+            var i = start + t;
+            var add = 0.0;
+            for (var j = i + 1; j < end; j++)
+            {
+                add += Distance(values[i], values[j], alpha);
+            }
+
+            tail[t] = tail[t + 1] + add;
+        }
     }
 
     private static double Distance(double a, double b, double alpha)
