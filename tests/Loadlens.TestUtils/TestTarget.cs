@@ -23,9 +23,6 @@ public sealed class TestTarget : IAsyncDisposable
 
     public long Count => Interlocked.Read(ref _count);
 
-    /// <summary>Delay of <c>/tunable</c> in ms: one endpoint name whose speed a test changes between runs.</summary>
-    public int TunableDelayMs { get; set; }
-
     public static async Task<TestTarget> StartAsync(HttpProtocols protocols = HttpProtocols.Http1, bool https = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -54,7 +51,6 @@ public sealed class TestTarget : IAsyncDisposable
             await Task.Delay(ms, c.RequestAborted);
             return "done";
         });
-        app.MapGet("/tunable", async () => { await PreciseDelay(target.TunableDelayMs); return "ok"; });
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapGet("/echo/{value}", (string value) => value);
         app.MapGet("/text", () => "hello loadlens");
