@@ -45,7 +45,7 @@ public static partial class LoadlensPipeline
         await using var history = await HistorySession.OpenAsync(options.Save, cancellationToken).ConfigureAwait(false);
         if (history.Failure is { } unusable)
         {
-            return unusable with { Scenario = scenario };
+            return unusable;
         }
 
         RunResult result;
@@ -134,7 +134,7 @@ public static partial class LoadlensPipeline
         await using var history = await HistorySession.OpenAsync(options.Save, cancellationToken).ConfigureAwait(false);
         if (history.Failure is { } unusable)
         {
-            return unusable with { Scenario = plan.Scenario };
+            return unusable;
         }
 
         SweepResult sweep;

@@ -114,3 +114,37 @@ public sealed class ChangePointTests
         }
     }
 }
+
+/// <summary>The trend documents: Markdown table with the change sentence, console table, JSON fields.</summary>
+public sealed class TrendOutputTests
+{
+    [Fact]
+    public void Markdown_console_and_json_show_the_series_and_the_change_point()
+    {
+        var t0 = DateTimeOffset.Parse("2026-11-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var points = Enumerable.Range(0, 12).Select(i => new TrendPoint($"id{i}", t0.AddDays(i), $"abcdef{i}123", "main", i < 6 ? 10 + (i % 2 * 0.1) : 20 + (i % 2 * 0.1))).ToList();
+        var trend = TrendAnalyzer.Analyze("shop", "GET /api/orders", TrendMetric.P95, points);
+        var context = Reporting.Outputs.OutputContext.ForTrend(trend);
+        var registry = Reporting.Outputs.OutputRegistry.Default;
+
+        registry.Formats(context).ShouldBe(["json", "md"]);
+        registry.TryGetDocumentWriter("md", context, out var md).ShouldBeTrue();
+        var markdown = ((Reporting.Outputs.ITextOutputWriter)md!).Render(context);
+        markdown.ShouldContain("# Trend: p95 of GET /api/orders (shop)");
+        markdown.ShouldContain("- **Regression:** p95 of GET /api/orders rose 100 % at run 7 (commit abcdef6, 2026-11-07)");
+        markdown.ShouldContain("| 7 | `id6` | 2026-11-07 08:00 | abcdef6 | main | 20 ms ◀ change |");
+
+        registry.TryGetDocumentWriter("json", context, out var json).ShouldBeTrue();
+        using var doc = System.Text.Json.JsonDocument.Parse(((Reporting.Outputs.ITextOutputWriter)json!).Render(context));
+        var cp = doc.RootElement.GetProperty("changePoints")[0];
+        cp.GetProperty("index").GetInt32().ShouldBe(6);
+        cp.GetProperty("change").GetDouble().ShouldBe(1.0, 0.02);
+        doc.RootElement.GetProperty("points")[7].GetProperty("value").GetDouble().ShouldBe(20.1);
+
+        var console = new Spectre.Console.Testing.TestConsole();
+        console.Profile.Width = 200;
+        Reporting.Console.TrendConsoleRenderer.Write(console, trend);
+        console.Output.ShouldContain("▲ change");
+        console.Output.ShouldContain("Regression: p95 of GET /api/orders rose 100 % at run 7");
+    }
+}
