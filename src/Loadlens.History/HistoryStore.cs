@@ -120,6 +120,15 @@ public static class HistoryStore
     }
 
     /// <summary>
+    /// Whether a store is there to read without creating one: <paramref name="connection"/> or <c>LOADLENS_HISTORY</c> names one, or the
+    /// default <c>.loadlens/history.db</c> under <paramref name="workingDirectory"/> exists (reading a reference never creates a store).
+    /// </summary>
+    public static bool IsAvailable(string? connection, string? workingDirectory = null) =>
+        !string.IsNullOrWhiteSpace(connection)
+        || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EnvironmentVariable))
+        || File.Exists(Path.Combine(workingDirectory ?? Directory.GetCurrentDirectory(), DefaultRelativePath));
+
+    /// <summary>
     /// Whether <paramref name="text"/> is written like a history reference (<c>@last</c>, <c>@last:BRANCH</c>, <c>@SHA</c>, or a run id
     /// or id prefix) rather than a file: for resolvers that try the history before the file system.
     /// </summary>

@@ -42,10 +42,11 @@ public interface IRunStore : IAsyncDisposable
     /// <summary>
     /// The run <paramref name="reference"/> names: <c>@last</c> (newest), <c>@last:BRANCH</c> (newest on that branch),
     /// <c>@SHA</c> (newest at a commit starting with SHA, ≥ 4 hex digits), or a run id / unique id prefix (≥ 6 characters).
-    /// When <paramref name="scenario"/> is given, <c>@…</c> references only consider runs of that scenario.
+    /// When <paramref name="scenario"/> is given, <c>@…</c> references only consider runs of that scenario; <paramref name="sweeps"/>
+    /// true only sweeps, false only runs and imports (null: both).
     /// </summary>
     /// <exception cref="Core.InputFormatException">The reference is malformed, matches nothing, or is ambiguous.</exception>
-    Task<StoredRunInfo> ResolveAsync(string reference, string? scenario = null, CancellationToken cancellationToken = default);
+    Task<StoredRunInfo> ResolveAsync(string reference, string? scenario = null, bool? sweeps = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What kind of result a stored entry is.</summary>
@@ -128,6 +129,9 @@ public sealed record RunFilter
 
     /// <summary>Only this kind.</summary>
     public StoredKind? Kind { get; init; }
+
+    /// <summary>True: only sweeps; false: only runs and imports; null: both.</summary>
+    public bool? Sweeps { get; init; }
 
     /// <summary>Only runs carrying all of these tags.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();

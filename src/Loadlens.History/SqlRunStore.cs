@@ -258,11 +258,11 @@ internal sealed class SqlRunStore : IRunStore
         return points;
     }
 
-    public async Task<StoredRunInfo> ResolveAsync(string reference, string? scenario = null, CancellationToken cancellationToken = default)
+    public async Task<StoredRunInfo> ResolveAsync(string reference, string? scenario = null, bool? sweeps = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reference);
         var text = reference.Trim();
-        var filter = new RunFilter { Scenario = scenario, Limit = 2 };
+        var filter = new RunFilter { Scenario = scenario, Sweeps = sweeps, Limit = 2 };
         string what;
         IReadOnlyList<StoredRunInfo> found;
         var inScenario = scenario is null ? string.Empty : $" of scenario '{scenario}'";
@@ -291,7 +291,7 @@ internal sealed class SqlRunStore : IRunStore
             }
 
             what = $"no saved run at commit {sha}{inScenario}";
-            found = await ByPrefixAsync("git_commit", sha, scenario, newestOnly: true, cancellationToken).ConfigureAwait(false);
+            found = await ByPrefixAsync("git_commit", sha, filter, newestOnly: true, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -302,7 +302,7 @@ internal sealed class SqlRunStore : IRunStore
             }
 
             what = $"no saved run with id {id}";
-            found = await ByPrefixAsync("id", id, null, newestOnly: false, cancellationToken).ConfigureAwait(false);
+            found = await ByPrefixAsync("id", id, new RunFilter(), newestOnly: false, cancellationToken).ConfigureAwait(false);
             if (found.Count > 1)
             {
                 throw new InputFormatException($"run id prefix '{id}' is ambiguous ({string.Join(", ", found.Select(f => f.Id))}, …): give more characters");
@@ -312,11 +312,11 @@ internal sealed class SqlRunStore : IRunStore
         return found.Count > 0 ? found[0] : throw new InputFormatException($"{what} in {Location}");
     }
 
-    private async Task<IReadOnlyList<StoredRunInfo>> ByPrefixAsync(string column, string prefix, string? scenario, bool newestOnly, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredRunInfo>> ByPrefixAsync(string column, string prefix, RunFilter filter, bool newestOnly, CancellationToken cancellationToken)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, string.Empty);
-        var where = Where(command, new RunFilter { Scenario = scenario }, "r");
+        var where = Where(command, filter with { Limit = null }, "r");
         Schema.Add(command, "@prefix", prefix);
         Schema.Add(command, "@length", prefix.Length);
         command.CommandText = $"SELECT {InfoColumns} FROM runs r{where} AND substr(r.{column}, 1, @length) = @prefix ORDER BY r.started_at DESC, r.id DESC LIMIT {(newestOnly ? 1 : 5)}";
@@ -447,6 +447,11 @@ internal sealed class SqlRunStore : IRunStore
         {
             clauses.Add($"{alias}.git_branch = @branch");
             Schema.Add(command, "@branch", branch);
+        }
+
+        if (filter?.Sweeps is { } sweeps)
+        {
+            clauses.Add(sweeps ? $"{alias}.kind = 'sweep'" : $"{alias}.kind <> 'sweep'");
         }
 
         if (filter?.Kind is { } kind)

@@ -135,6 +135,18 @@ public sealed class StoreTests
         (await store.ResolveAsync("@last:feature/x")).Id.ShouldBe(feature);
         (await store.ResolveAsync("@abc1234")).Id.ShouldBe(main1);
         (await store.ResolveAsync("@ABC9")).Id.ShouldBe(feature);
+
+        // Runs only, or sweeps only (run --baseline compares a run with a run, a sweep with a sweep).
+        var sweep = await store.SaveAsync(new SweepResult
+        {
+            Name = run.Name, Model = "closed", Target = "http://127.0.0.1/", StartedAt = t0.AddMinutes(4), PlannedLevels = [1], StepSeconds = 1,
+            Steps = [new SweepStep { Index = 0, Level = 1, Result = run }], Outcome = run.Outcome, Environment = run.Environment,
+        }, new SaveOptions { Git = new GitInfo("abc1234999", "main") });
+        (await store.ResolveAsync("@last", run.Name)).Id.ShouldBe(sweep);
+        (await store.ResolveAsync("@last", run.Name, sweeps: false)).Id.ShouldBe(feature);
+        (await store.ResolveAsync("@last:main", run.Name, sweeps: false)).Id.ShouldBe(main2);
+        (await store.ResolveAsync("@abc1234", run.Name, sweeps: false)).Id.ShouldBe(main1);
+        (await store.ResolveAsync("@last", null, sweeps: true)).Id.ShouldBe(sweep);
     }
 
     [SkippableTheory]
