@@ -17,7 +17,9 @@ internal static partial class LoadlensCli
             AnalyzeCommand.Create(() => cli),
             SweepCommand.Create(() => cli),
             CompareCommand.Create(() => cli),
+            HistoryCommand.Create(() => cli),
         };
+        root.Options.Add(HistoryCommand.Connection);
 
         // No response files: '--body @file' means "read the body from file", not "splice file into the arguments".
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -42,6 +42,12 @@ public static partial class LoadlensPipeline
             return Failed(Verdict.UsageError, "error: " + ex.Message);
         }
 
+        await using var history = await HistorySession.OpenAsync(options.Save, cancellationToken).ConfigureAwait(false);
+        if (history.Failure is { } unusable)
+        {
+            return unusable;
+        }
+
         RunResult result;
         try
         {
@@ -90,10 +96,18 @@ public static partial class LoadlensPipeline
             verdict = failed;
         }
 
+        var savedId = result.Total.Requests > 0 ? await history.SaveAsync(result, messages).ConfigureAwait(false) : null;
+        if (options.Save is not null && savedId is null && verdict == Verdict.Ok)
+        {
+            verdict = Verdict.RunFailed;
+        }
+
         return new PipelineResult
         {
             Verdict = verdict,
             Scenario = ScenarioRedaction.ForOutput(scenario),
+            SavedId = savedId,
+            SavedTo = savedId is null ? null : history.Store?.Location,
             Run = result,
             Analysis = analysis,
             OutputDirectory = directory,
@@ -115,6 +129,12 @@ public static partial class LoadlensPipeline
         catch (InputFormatException ex)
         {
             return Failed(Verdict.UsageError, "error: " + ex.Message);
+        }
+
+        await using var history = await HistorySession.OpenAsync(options.Save, cancellationToken).ConfigureAwait(false);
+        if (history.Failure is { } unusable)
+        {
+            return unusable;
         }
 
         SweepResult sweep;
@@ -157,10 +177,18 @@ public static partial class LoadlensPipeline
             verdict = Verdict.ThresholdFailed;
         }
 
+        var savedId = sweep.Steps.Any(st => st.Result.Total.Requests > 0) ? await history.SaveAsync(sweep, messages).ConfigureAwait(false) : null;
+        if (options.Save is not null && savedId is null && verdict == Verdict.Ok)
+        {
+            verdict = Verdict.RunFailed;
+        }
+
         return new PipelineResult
         {
             Verdict = verdict,
             Scenario = ScenarioRedaction.ForOutput(plan.Scenario),
+            SavedId = savedId,
+            SavedTo = savedId is null ? null : history.Store?.Location,
             Sweep = sweep,
             Capacity = report,
             OutputDirectory = directory,
@@ -175,6 +203,12 @@ public static partial class LoadlensPipeline
     {
         ArgumentNullException.ThrowIfNull(options);
         var messages = new List<string>();
+        await using var history = await HistorySession.OpenAsync(options.Save, cancellationToken).ConfigureAwait(false);
+        if (history.Failure is { } unusable)
+        {
+            return unusable;
+        }
+
         OutputContext context;
         Verdict verdict;
         try
@@ -217,6 +251,12 @@ public static partial class LoadlensPipeline
             return usage;
         }
 
+        string? savedId = null;
+        if (options.Save is not null)
+        {
+            savedId = context.Run is { } toSave ? await history.SaveAsync(toSave, messages).ConfigureAwait(false) : await history.SaveAsync(context.Sweep!, messages).ConfigureAwait(false);
+        }
+
         string? directory = null;
         var writeFailed = false;
         if (options.OutputDirectory is { } folder)
@@ -230,7 +270,9 @@ public static partial class LoadlensPipeline
 
         return new PipelineResult
         {
-            Verdict = (failures.Count > 0 || writeFailed) && verdict == Verdict.Ok ? Verdict.RunFailed : verdict,
+            Verdict = (failures.Count > 0 || writeFailed || (options.Save is not null && savedId is null)) && verdict == Verdict.Ok ? Verdict.RunFailed : verdict,
+            SavedId = savedId,
+            SavedTo = savedId is null ? null : history.Store?.Location,
             Run = context.Run,
             Analysis = context.Analysis,
             Sweep = context.Sweep,

@@ -25,6 +25,9 @@ public sealed record RunOptions
 
     /// <summary>Steps around the run (<see cref="IRunHook"/>).</summary>
     public IReadOnlyList<IRunHook> Hooks { get; init; } = [];
+
+    /// <summary>Save the result to the run history (<c>--save</c>); null saves nothing.</summary>
+    public HistoryOptions? Save { get; init; }
 }
 
 /// <summary>Options of <see cref="LoadlensPipeline.SweepAsync"/> (<c>loadlens sweep</c>).</summary>
@@ -71,6 +74,9 @@ public sealed record SweepOptions
 
     /// <summary>Steps around each step's run.</summary>
     public IReadOnlyList<IRunHook> Hooks { get; init; } = [];
+
+    /// <summary>Save the result to the run history (<c>--save</c>); null saves nothing.</summary>
+    public HistoryOptions? Save { get; init; }
 }
 
 /// <summary>Options of <see cref="LoadlensPipeline.AnalyzeAsync"/> (<c>loadlens analyze</c>).</summary>
@@ -96,4 +102,7 @@ public sealed record AnalyzeOptions
 
     /// <summary>The writers (default <see cref="OutputRegistry.Default"/>).</summary>
     public OutputRegistry? Outputs { get; init; }
+
+    /// <summary>Save the result to the run history (<c>--save</c>); null saves nothing.</summary>
+    public HistoryOptions? Save { get; init; }
 }

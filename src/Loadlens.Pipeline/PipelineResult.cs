@@ -64,6 +64,15 @@ public sealed record PipelineResult
     /// <summary>The rendered document when one was asked for without a file (<see cref="AnalyzeOptions.Format"/>).</summary>
     public string? Document { get; init; }
 
+    /// <summary>The history id the result was saved under (<see cref="RunOptions.Save"/>), or null.</summary>
+    public string? SavedId { get; init; }
+
+    /// <summary>The history store it was saved to (a path, or a URL without password), or null.</summary>
+    public string? SavedTo { get; init; }
+
+    /// <summary>A history trend (<see cref="LoadlensPipeline.TrendAsync"/>).</summary>
+    public Analysis.Trends.TrendReport? Trend { get; init; }
+
     /// <summary>Errors and warnings for the user, in order, each a complete line ("error: …", "warning: …", "SLA failed: …").</summary>
     public IReadOnlyList<string> Messages { get; init; } = [];
 }

@@ -27,13 +27,15 @@ internal static class AnalyzeCommand
     private static readonly Option<string?> MaxErrorRate = new("--max-error-rate") { Description = "Exit gate: exit 1 when more than this share of requests failed, SLA or not (default 1%)" };
     private static readonly Option<bool> NoGate = new("--no-gate") { Description = "Turn off the default exit gate" };
     private static readonly Option<string?> TailWarning = new("--p99-warning") { Description = "tail-latency warning threshold, e.g. 300ms (default)" };
+    private static readonly Option<bool> Save = HistoryCommand.SaveOption();
+    private static readonly Option<string[]> Tags = HistoryCommand.TagOption("Tag the saved run key=value (repeatable; with --save)");
     private static readonly Option<string?> TailCritical = new("--p99-critical") { Description = "tail-latency critical threshold, e.g. 500ms (default)" };
 
     public static Command Create(Func<CliContext> context)
     {
         var command = new Command("analyze", "Diagnose a result: bottleneck findings with evidence, SLA pass/fail, tiered recommendations, cache-TTL advice")
         {
-            Input, Sla, Format, Out, InputFormat, MaxErrorRate, NoGate, TailWarning, TailCritical,
+            Input, Sla, Format, Out, InputFormat, MaxErrorRate, NoGate, TailWarning, TailCritical, Save, Tags,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -118,6 +120,7 @@ internal static class AnalyzeCommand
             Analysis = analysis,
             Format = format == "console" ? null : format,
             OutputFile = outPath,
+            Save = HistoryCommand.Save(parse, Tags, Save),
         };
     }
 

@@ -17,12 +17,14 @@ internal static class RunCommand
     private static readonly Option<string?> Warmup = new("--warmup", "-w") { Description = "Warm-up excluded from statistics, e.g. 5s" };
     private static readonly Option<string?> MaxErrorRate = new("--max-error-rate") { Description = "Exit gate: exit 1 when more than this share of requests failed, SLA or not (default 1%)" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Output folder (default ./loadlens-results/<name>-<timestamp>/)" };
+    private static readonly Option<bool> Save = HistoryCommand.SaveOption();
+    private static readonly Option<string[]> Tags = HistoryCommand.TagOption("Tag the saved run key=value (repeatable; with --save)");
 
     public static Command Create(Func<CliContext> context)
     {
         var command = new Command("run", "Run a load test against a URL or a scenario file and write result.json, Locust CSV, summary.md and the analysis")
         {
-            Users, Duration, Rate, Iterations, Stages, Warmup, MaxErrorRate, Out,
+            Users, Duration, Rate, Iterations, Stages, Warmup, MaxErrorRate, Out, Save, Tags,
         };
         Shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -54,5 +56,6 @@ internal static class RunCommand
         Analysis = AnalysisOptions.Default with { MaxErrorRate = SharedOptions.GateLimit(parse, Shared.NoGate, parse.GetValue(MaxErrorRate), "--max-error-rate") },
         OutputDirectory = parse.GetValue(Out),
         Hooks = [new ConsoleRunHook(cli)],
+        Save = HistoryCommand.Save(parse, Tags, Save),
     };
 }

@@ -25,12 +25,14 @@ internal static class SweepCommand
     private static readonly Option<string?> SlaP99 = new("--sla-p99") { Description = "SLA: p99 latency target for all requests, e.g. 250ms (adds to the scenario's SLA)" };
     private static readonly Option<string?> SlaP95 = new("--sla-p95") { Description = "SLA: p95 latency target for all requests, e.g. 100ms" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Output folder (default ./loadlens-results/<name>-sweep-<timestamp>/)" };
+    private static readonly Option<bool> Save = HistoryCommand.SaveOption();
+    private static readonly Option<string[]> Tags = HistoryCommand.TagOption("Tag the saved sweep key=value (repeatable; with --save)");
 
     public static Command Create(Func<CliContext> context)
     {
         var command = new Command("sweep", "Step the load through several levels and report capacity at SLA, the USL fit, knees and bottleneck findings (sweep.json, sweep.md, charts)")
         {
-            Users, Rate, Step, StepWarmup, Iterations, Stages, UntilSla, MaxErrors, SlaP99, SlaP95, Out,
+            Users, Rate, Step, StepWarmup, Iterations, Stages, UntilSla, MaxErrors, SlaP99, SlaP95, Out, Save, Tags,
         };
         Shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -80,6 +82,7 @@ internal static class SweepCommand
             Runner = Shared.Runner(parse, cli),
             OutputDirectory = parse.GetValue(Out),
             Hooks = [new ConsoleRunHook(cli)],
+            Save = HistoryCommand.Save(parse, Tags, Save),
         };
     }
 }

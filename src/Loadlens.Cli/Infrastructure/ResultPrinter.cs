@@ -44,6 +44,11 @@ internal static class ResultPrinter
                 $"Generator: {generator.Transport}, {generator.CpuMicrosPerRequest:0.0} µs CPU/request, CPU {generator.CpuUtilization:P0} avg / {generator.PeakCpuUtilization:P0} peak of {generator.Cores} core(s), peak RSS {generator.PeakRssBytes / (1024.0 * 1024):0} MiB"));
         }
 
+        if (done.SavedId is { } saved)
+        {
+            cli.Out.WriteLine($"Saved to history as {saved} ({done.SavedTo})");
+        }
+
         foreach (var message in done.Messages)
         {
             cli.Error.WriteLine(message);

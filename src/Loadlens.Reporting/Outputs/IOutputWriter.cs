@@ -63,6 +63,8 @@ public sealed record OutputContext
 
     /// <summary>The comparison of two sweeps.</summary>
     public Analysis.Compare.SweepComparison? SweepComparison { get; init; }
+    /// <summary>A history trend (scenario × endpoint × metric across saved runs) with its change points.</summary>
+    public Analysis.Trends.TrendReport? Trend { get; init; }
 
     /// <summary>A run with its analysis.</summary>
     public static OutputContext ForRun(RunResult run, AnalysisReport analysis) => new() { Run = run, Analysis = analysis };
@@ -75,6 +77,8 @@ public sealed record OutputContext
 
     /// <summary>A comparison of two sweeps.</summary>
     public static OutputContext ForSweepComparison(Analysis.Compare.SweepComparison comparison) => new() { SweepComparison = comparison };
+    /// <summary>A history trend.</summary>
+    public static OutputContext ForTrend(Analysis.Trends.TrendReport trend) => new() { Trend = trend };
 }
 
 /// <summary>Where a writer writes: a folder, and optionally the one file name to use (<c>-o FILE</c>).</summary>

@@ -30,6 +30,8 @@ public sealed class OutputRegistry
         new ComparisonMarkdownOutput(),
         new ComparisonJsonOutput(),
         new ComparisonJunitOutput(),
+        new TrendJsonOutput(),
+        new TrendMarkdownOutput(),
     ]);
 
     /// <summary>The writers, in writing order.</summary>
