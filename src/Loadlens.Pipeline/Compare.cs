@@ -71,6 +71,15 @@ public sealed record CompareOptions
     /// <summary>Resolvers asked before the file resolver, in order (history references).</summary>
     public IReadOnlyList<IRunReferenceResolver> Resolvers { get; init; } = [];
 
+    /// <summary>The run history that resolves <c>@last</c>, <c>@last:main</c>, run ids and <c>@SHA</c> (opened only when a side is written like one); null: none.</summary>
+    public HistoryOptions? History { get; init; }
+
+    /// <summary>With <see cref="History"/>: <c>@…</c> references only consider runs of this scenario (<c>run --baseline</c>).</summary>
+    public string? HistoryScenario { get; init; }
+
+    /// <summary>With <see cref="History"/>: true resolves references among sweeps only, false among runs only (null: both).</summary>
+    public bool? HistorySweeps { get; init; }
+
     /// <summary>The document to produce (<c>md</c>, <c>json</c>, <c>junit</c>, …: a registered writer's format); null produces none.</summary>
     public string? Format { get; init; }
 

@@ -20,12 +20,21 @@ public static partial class LoadlensPipeline
     {
         ArgumentNullException.ThrowIfNull(options);
         var messages = new List<string>();
+        // A reference is read from an existing store only: comparing never creates .loadlens/history.db.
+        var wantsHistory = options.History is { } h && (h.Store is not null || History.HistoryStore.IsAvailable(h.Connection, h.WorkingDirectory)) && new[] { options.Baseline, options.Candidate }.Any(i => i.Run is null && i.Sweep is null && i.Reference is { } r && History.HistoryStore.LooksLikeReference(r));
+        await using var history = await HistorySession.OpenAsync(wantsHistory ? options.History : null, cancellationToken).ConfigureAwait(false);
+        if (history.Failure is { } unusable)
+        {
+            return unusable;
+        }
+
+        IReadOnlyList<IRunReferenceResolver> resolvers = history.Store is { } store ? [.. options.Resolvers, new HistoryReferenceResolver(store, options.HistoryScenario, options.HistorySweeps)] : options.Resolvers;
         OutputContext context;
         try
         {
             RunComparer.Validate(options.Comparison);
-            var baseline = await ResolveAsync(options.Baseline, options.Resolvers, cancellationToken).ConfigureAwait(false);
-            var candidate = await ResolveAsync(options.Candidate, options.Resolvers, cancellationToken).ConfigureAwait(false);
+            var baseline = await ResolveAsync(options.Baseline, resolvers, cancellationToken).ConfigureAwait(false);
+            var candidate = await ResolveAsync(options.Candidate, resolvers, cancellationToken).ConfigureAwait(false);
             if (baseline.Run is { } a && candidate.Run is { } b)
             {
                 context = OutputContext.ForComparison(RunComparer.Compare(a, b, options.Comparison, baseline.Label, candidate.Label));

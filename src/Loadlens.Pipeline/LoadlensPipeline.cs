@@ -96,6 +96,26 @@ public static partial class LoadlensPipeline
             verdict = failed;
         }
 
+        // The baseline is resolved before this run is saved: @last means the run before this one.
+        PipelineResult? compared = null;
+        if (options.Baseline is { } baselineReference && result.Total.Requests > 0)
+        {
+            compared = await CompareAsync(new CompareOptions
+            {
+                Baseline = CompareInput.FromReference(baselineReference),
+                Candidate = CompareInput.FromRun(result, "this run"),
+                Comparison = options.BaselineComparison,
+                History = options.Save is { } save ? save with { Store = history.Store ?? save.Store } : options.BaselineHistory ?? new HistoryOptions(),
+                HistoryScenario = result.Name,
+                HistorySweeps = false,
+            }, cancellationToken).ConfigureAwait(false);
+            messages.AddRange(compared.Messages);
+            if (verdict == Verdict.Ok)
+            {
+                verdict = compared.Verdict;
+            }
+        }
+
         var savedId = result.Total.Requests > 0 ? await history.SaveAsync(result, messages).ConfigureAwait(false) : null;
         if (options.Save is not null && savedId is null && verdict == Verdict.Ok)
         {
@@ -108,6 +128,7 @@ public static partial class LoadlensPipeline
             Scenario = ScenarioRedaction.ForOutput(scenario),
             SavedId = savedId,
             SavedTo = savedId is null ? null : history.Store?.Location,
+            Comparison = compared?.Comparison,
             Run = result,
             Analysis = analysis,
             OutputDirectory = directory,
@@ -177,6 +198,26 @@ public static partial class LoadlensPipeline
             verdict = Verdict.ThresholdFailed;
         }
 
+        // As for runs: the baseline sweep is resolved before this sweep is saved.
+        PipelineResult? compared = null;
+        if (options.Baseline is { } baselineReference && sweep.Steps.Any(st => st.Result.Total.Requests > 0))
+        {
+            compared = await CompareAsync(new CompareOptions
+            {
+                Baseline = CompareInput.FromReference(baselineReference),
+                Candidate = CompareInput.FromSweep(sweep, "this sweep"),
+                Comparison = options.BaselineComparison,
+                History = options.Save is { } save ? save with { Store = history.Store ?? save.Store } : options.BaselineHistory ?? new HistoryOptions(),
+                HistoryScenario = sweep.Name,
+                HistorySweeps = true,
+            }, cancellationToken).ConfigureAwait(false);
+            messages.AddRange(compared.Messages);
+            if (verdict == Verdict.Ok)
+            {
+                verdict = compared.Verdict;
+            }
+        }
+
         var savedId = sweep.Steps.Any(st => st.Result.Total.Requests > 0) ? await history.SaveAsync(sweep, messages).ConfigureAwait(false) : null;
         if (options.Save is not null && savedId is null && verdict == Verdict.Ok)
         {
@@ -189,6 +230,7 @@ public static partial class LoadlensPipeline
             Scenario = ScenarioRedaction.ForOutput(plan.Scenario),
             SavedId = savedId,
             SavedTo = savedId is null ? null : history.Store?.Location,
+            SweepComparison = compared?.SweepComparison,
             Sweep = sweep,
             Capacity = report,
             OutputDirectory = directory,

@@ -28,6 +28,18 @@ public sealed record RunOptions
 
     /// <summary>Save the result to the run history (<c>--save</c>); null saves nothing.</summary>
     public HistoryOptions? Save { get; init; }
+
+    /// <summary>
+    /// Compare the new run with this baseline (<c>run --baseline @last:main</c>: a history reference, resolved among the runs
+    /// of the same scenario before the new run is saved, or a result file); null compares nothing.
+    /// </summary>
+    public string? Baseline { get; init; }
+
+    /// <summary>How to compare with <see cref="Baseline"/> (<c>--fail-on-regression</c>, <c>--min-effect</c>, <c>--metric</c>).</summary>
+    public global::Loadlens.Analysis.Compare.ComparisonOptions BaselineComparison { get; init; } = global::Loadlens.Analysis.Compare.ComparisonOptions.Default;
+
+    /// <summary>The history that resolves <see cref="Baseline"/> when <see cref="Save"/> is not set (default: the default store).</summary>
+    public HistoryOptions? BaselineHistory { get; init; }
 }
 
 /// <summary>Options of <see cref="LoadlensPipeline.SweepAsync"/> (<c>loadlens sweep</c>).</summary>
@@ -77,6 +89,18 @@ public sealed record SweepOptions
 
     /// <summary>Save the result to the run history (<c>--save</c>); null saves nothing.</summary>
     public HistoryOptions? Save { get; init; }
+
+    /// <summary>
+    /// Compare the new sweep with this baseline sweep (<c>sweep --baseline @last:main</c>: a history reference, resolved among the
+    /// sweeps of the same scenario before the new sweep is saved, or a sweep.json); null compares nothing.
+    /// </summary>
+    public string? Baseline { get; init; }
+
+    /// <summary>How to compare with <see cref="Baseline"/> (<c>--fail-on-regression</c>, <c>--min-effect</c>, <c>--metric</c>).</summary>
+    public global::Loadlens.Analysis.Compare.ComparisonOptions BaselineComparison { get; init; } = global::Loadlens.Analysis.Compare.ComparisonOptions.Default;
+
+    /// <summary>The history that resolves <see cref="Baseline"/> when <see cref="Save"/> is not set (default: the default store).</summary>
+    public HistoryOptions? BaselineHistory { get; init; }
 }
 
 /// <summary>Options of <see cref="LoadlensPipeline.AnalyzeAsync"/> (<c>loadlens analyze</c>).</summary>

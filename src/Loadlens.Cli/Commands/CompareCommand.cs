@@ -22,9 +22,9 @@ internal static class CompareCommand
     private static readonly Option<string?> OutputDir = new("--output-dir") { Description = "Write comparison.md, comparison.json and comparison.junit.xml into this folder" };
     private static readonly Option<int?> Seed = new("--seed") { Description = "Bootstrap seed (default fixed: the same inputs give the same report)" };
 
-    public static Command Create(Func<CliContext> context)
+    public static Command Create(Func<CliContext> context, string name = "compare")
     {
-        var command = new Command("compare", "Compare two runs or sweeps: faster, slower, same or inconclusive per endpoint and metric, with confidence intervals; CI regression gate")
+        var command = new Command(name, "Compare two runs or sweeps: faster, slower, same or inconclusive per endpoint and metric, with confidence intervals; CI regression gate")
         {
             Baseline, Candidate, MinEffect, FailOnRegression, Metric, Format, Out, OutputDir, Seed,
         };
@@ -109,6 +109,7 @@ internal static class CompareCommand
             Format = format == "console" ? null : format,
             OutputFile = outPath,
             OutputDirectory = parse.GetValue(OutputDir),
+            History = new HistoryOptions { Connection = parse.GetValue(HistoryCommand.Connection) },
         };
     }
 }

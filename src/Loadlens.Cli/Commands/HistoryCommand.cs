@@ -29,6 +29,7 @@ internal static class HistoryCommand
         command.Add(Trend(context));
         command.Add(Remove(context));
         command.Add(Import(context));
+        command.Add(CompareCommand.Create(context)); // history compare A B: the same as loadlens compare
         return command;
     }
 

@@ -18,13 +18,15 @@ internal static class RunCommand
     private static readonly Option<string?> MaxErrorRate = new("--max-error-rate") { Description = "Exit gate: exit 1 when more than this share of requests failed, SLA or not (default 1%)" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Output folder (default ./loadlens-results/<name>-<timestamp>/)" };
     private static readonly Option<bool> Save = HistoryCommand.SaveOption();
+    private static readonly Option<string?> Baseline = new("--baseline") { Description = "Compare this run with a baseline: @last:main, @last, a run id, @SHA (history, same scenario) or a result file" };
+    private static readonly Option<string?> FailOnRegression = new("--fail-on-regression") { Description = "With --baseline: exit 1 when p95 got significantly worse by more than this, e.g. 10%" };
     private static readonly Option<string[]> Tags = HistoryCommand.TagOption("Tag the saved run key=value (repeatable; with --save)");
 
     public static Command Create(Func<CliContext> context)
     {
         var command = new Command("run", "Run a load test against a URL or a scenario file and write result.json, Locust CSV, summary.md and the analysis")
         {
-            Users, Duration, Rate, Iterations, Stages, Warmup, MaxErrorRate, Out, Save, Tags,
+            Users, Duration, Rate, Iterations, Stages, Warmup, MaxErrorRate, Out, Save, Tags, Baseline, FailOnRegression,
         };
         Shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -41,7 +43,9 @@ internal static class RunCommand
     }
 
     /// <summary>The pipeline options of a parsed <c>run</c> command line.</summary>
-    internal static RunOptions Options(ParseResult parse, CliContext cli) => new()
+    internal static RunOptions Options(ParseResult parse, CliContext cli) => parse.GetValue(FailOnRegression) is not null && parse.GetValue(Baseline) is null
+        ? throw new Core.InputFormatException("--fail-on-regression gates the comparison with --baseline: add --baseline @last:main (or another reference)")
+        : new()
     {
         Scenario = Shared.Request(parse, new ScenarioOverrides
         {
@@ -57,5 +61,10 @@ internal static class RunCommand
         OutputDirectory = parse.GetValue(Out),
         Hooks = [new ConsoleRunHook(cli)],
         Save = HistoryCommand.Save(parse, Tags, Save),
+        Baseline = parse.GetValue(Baseline),
+        BaselineComparison = parse.GetValue(FailOnRegression) is { } fail
+            ? Analysis.Compare.ComparisonOptions.Default with { FailOnRegression = OptionText.Percentage(fail, "--fail-on-regression") }
+            : Analysis.Compare.ComparisonOptions.Default,
+        BaselineHistory = new HistoryOptions { Connection = parse.GetValue(HistoryCommand.Connection) },
     };
 }

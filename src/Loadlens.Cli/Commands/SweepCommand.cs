@@ -26,13 +26,15 @@ internal static class SweepCommand
     private static readonly Option<string?> SlaP95 = new("--sla-p95") { Description = "SLA: p95 latency target for all requests, e.g. 100ms" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Output folder (default ./loadlens-results/<name>-sweep-<timestamp>/)" };
     private static readonly Option<bool> Save = HistoryCommand.SaveOption();
+    private static readonly Option<string?> Baseline = new("--baseline") { Description = "Compare this sweep with a baseline sweep: @last:main, @last, a run id, @SHA (history, same scenario) or a sweep.json" };
+    private static readonly Option<string?> FailOnRegression = new("--fail-on-regression") { Description = "With --baseline: exit 1 when capacity or p95 got significantly worse by more than this, e.g. 10%" };
     private static readonly Option<string[]> Tags = HistoryCommand.TagOption("Tag the saved sweep key=value (repeatable; with --save)");
 
     public static Command Create(Func<CliContext> context)
     {
         var command = new Command("sweep", "Step the load through several levels and report capacity at SLA, the USL fit, knees and bottleneck findings (sweep.json, sweep.md, charts)")
         {
-            Users, Rate, Step, StepWarmup, Iterations, Stages, UntilSla, MaxErrors, SlaP99, SlaP95, Out, Save, Tags,
+            Users, Rate, Step, StepWarmup, Iterations, Stages, UntilSla, MaxErrors, SlaP99, SlaP95, Out, Save, Tags, Baseline, FailOnRegression,
         };
         Shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -51,6 +53,11 @@ internal static class SweepCommand
     /// <summary>The pipeline options of a parsed <c>sweep</c> command line.</summary>
     internal static SweepOptions Options(ParseResult parse, CliContext cli)
     {
+        if (parse.GetValue(FailOnRegression) is not null && parse.GetValue(Baseline) is null)
+        {
+            throw new InputFormatException("--fail-on-regression gates the comparison with --baseline: add --baseline @last:main (or another reference)");
+        }
+
         var users = parse.GetValue(Users);
         var rate = parse.GetValue(Rate);
         var stages = parse.GetValue(Stages);
@@ -83,6 +90,11 @@ internal static class SweepCommand
             OutputDirectory = parse.GetValue(Out),
             Hooks = [new ConsoleRunHook(cli)],
             Save = HistoryCommand.Save(parse, Tags, Save),
+            Baseline = parse.GetValue(Baseline),
+            BaselineComparison = parse.GetValue(FailOnRegression) is { } fail
+                ? Analysis.Compare.ComparisonOptions.Default with { FailOnRegression = OptionText.Percentage(fail, "--fail-on-regression") }
+                : Analysis.Compare.ComparisonOptions.Default,
+            BaselineHistory = new HistoryOptions { Connection = parse.GetValue(HistoryCommand.Connection) },
         };
     }
 }

@@ -13,12 +13,16 @@ internal static class ResultPrinter
         if (console && done.Sweep is { } sweep && done.Capacity is { } capacity)
         {
             SweepConsoleRenderer.Write(cli.Console, sweep, capacity);
+            if (done.SweepComparison is { } baseline)
+            {
+                ComparisonConsoleRenderer.Write(cli.Console, baseline);
+            }
         }
-        else if (console && done.Comparison is { } comparison)
+        else if (console && done.Run is null && done.Comparison is { } comparison)
         {
             ComparisonConsoleRenderer.Write(cli.Console, comparison);
         }
-        else if (console && done.SweepComparison is { } sweepComparison)
+        else if (console && done.Sweep is null && done.SweepComparison is { } sweepComparison)
         {
             ComparisonConsoleRenderer.Write(cli.Console, sweepComparison);
         }
@@ -26,6 +30,10 @@ internal static class ResultPrinter
         {
             ResultTableRenderer.Write(cli.Console, run);
             FindingsRenderer.Write(cli.Console, analysis);
+            if (done.Comparison is { } baseline)
+            {
+                ComparisonConsoleRenderer.Write(cli.Console, baseline);
+            }
         }
 
         if (done.OutputDirectory is { } directory)
