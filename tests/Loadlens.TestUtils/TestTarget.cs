@@ -23,6 +23,9 @@ public sealed class TestTarget : IAsyncDisposable
 
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>The <c>traceparent</c> header of every request to <c>/trace/{name}</c> (empty string when absent), with the name.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Name, string TraceParent)> TraceParents { get; } = new();
+
     public static async Task<TestTarget> StartAsync(HttpProtocols protocols = HttpProtocols.Http1, bool https = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -41,6 +44,11 @@ public sealed class TestTarget : IAsyncDisposable
         });
         var app = builder.Build();
         var target = new TestTarget(app);
+        app.MapGet("/trace/{name}", (string name, HttpContext c) =>
+        {
+            target.TraceParents.Enqueue((name, c.Request.Headers["traceparent"].ToString()));
+            return "traced";
+        });
         app.MapGet("/count", () => { Interlocked.Increment(ref target._count); return "ok"; });
         app.MapPost("/count", () => { Interlocked.Increment(ref target._count); return Results.Created("/count/1", "created"); });
         app.MapGet("/delay/{ms:int}", async (int ms) => { await PreciseDelay(ms); return "done"; });
