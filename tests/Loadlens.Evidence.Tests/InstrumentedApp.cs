@@ -19,11 +19,14 @@ namespace Loadlens.Evidence.Tests;
 /// OTLP/HTTP protobuf exporter) over a real SQLite file. Its DB calls are client spans with <c>db.system</c> and
 /// <c>db.statement</c>, as OpenTelemetry's database instrumentations record them.
 /// <c>/api/chefs</c> is an N+1: one query for 10 chefs, then one bookings query per chef;
-/// <c>/api/chefs/{id}</c> is one primary-key query.
+/// <c>/api/chefs/{id}</c> is one primary-key query; <c>/worker/job</c> waits for the app's one worker (a semaphore)
+/// before its server span starts, as a request waits in a WSGI server's accept queue for a sync worker, then works 5 ms.
 /// </summary>
 internal sealed class InstrumentedApp : IAsyncDisposable
 {
     private static readonly ActivitySource Db = new("InstrumentedApp.Db");
+    private static readonly ActivitySource Worker = new("InstrumentedApp.Worker");
+    private readonly SemaphoreSlim _oneWorker = new(1, 1);
     private readonly WebApplication _app;
     private readonly string _dir;
 
@@ -68,8 +71,8 @@ internal sealed class InstrumentedApp : IAsyncDisposable
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("chefs-api"))
             .WithTracing(t => t
-                .AddAspNetCoreInstrumentation()
-                .AddSource(Db.Name)
+                .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/worker", StringComparison.Ordinal))
+                .AddSource(Db.Name, Worker.Name)
                 .AddOtlpExporter(o =>
                 {
                     o.Endpoint = new Uri($"http://127.0.0.1:{otlpPort}/v1/traces");
@@ -80,6 +83,23 @@ internal sealed class InstrumentedApp : IAsyncDisposable
                 }));
         var app = builder.Build();
         var connection = $"Data Source={db};Pooling=True";
+        InstrumentedApp? self = null;
+        app.MapGet("/worker/job", async (Microsoft.AspNetCore.Http.HttpContext c) =>
+        {
+            await self!._oneWorker.WaitAsync();
+            try
+            {
+                var parent = ActivityContext.TryParse(c.Request.Headers["traceparent"].ToString(), null, out var p) ? p : default;
+                using var span = Worker.StartActivity("GET /worker/job", ActivityKind.Server, parent);
+                span?.SetTag("http.route", "/worker/job");
+                Thread.Sleep(5);
+                return "done";
+            }
+            finally
+            {
+                self._oneWorker.Release();
+            }
+        });
         app.MapGet("/api/chefs", async () =>
         {
             await using var c = new SqliteConnection(connection);
@@ -115,7 +135,8 @@ internal sealed class InstrumentedApp : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new InstrumentedApp(app, dir) { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/") };
+        self = new InstrumentedApp(app, dir) { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/") };
+        return self;
     }
 
     private static async IAsyncEnumerable<object[]> QueryAsync(SqliteConnection c, string sql, (string Name, object Value)[] parameters)
@@ -143,6 +164,7 @@ internal sealed class InstrumentedApp : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync(); // flushes the exporter
+        _oneWorker.Dispose();
         SqliteConnection.ClearAllPools();
         try
         {

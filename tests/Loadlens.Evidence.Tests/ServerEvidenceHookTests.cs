@@ -65,4 +65,51 @@ public sealed class ServerEvidenceHookTests : IDisposable
         selectChefs.PerRequestMean.ShouldBe(1);
         selectChefs.System.ShouldBe("sqlite");
     }
+
+    [Fact]
+    public async Task Requests_waiting_for_the_apps_one_worker_are_queued_before_the_app_and_the_analysis_says_so()
+    {
+        var port = InstrumentedApp.FreePort();
+        await using var app = await InstrumentedApp.StartAsync(port);
+        var outDir = Path.Combine(_dir, "queued");
+
+        // 8 users on one 5 ms worker: each request waits ≈ 7 × 5 ms before its server span starts.
+        var done = await LoadlensPipeline.RunAsync(new RunOptions
+        {
+            Scenario = ScenarioRequest.ForUrl(new Uri(app.BaseAddress, "/worker/job").ToString(), new ScenarioOverrides { Users = 8, Iterations = 240 }),
+            OutputDirectory = outDir,
+            Hooks = [new ServerEvidenceHook(new IPEndPoint(IPAddress.Loopback, port))],
+            Analysis = Loadlens.Analysis.AnalysisOptions.Default with { MaxErrorRate = null },
+        });
+
+        done.Verdict.ShouldBe(Verdict.Ok, string.Join("\n", done.Messages));
+        var evidence = done.Run!.TryGetSection<ServerEvidence>(ServerEvidence.SectionName, out var ev) ? ev : throw new ShouldAssertException("no evidence");
+        var job = evidence.Endpoints.ShouldHaveSingleItem();
+        job.Requests.ShouldBe(240);
+        job.ServerTime.P50.ShouldBeInRange(4.5, 12); // the work itself stays ≈ 5 ms
+        job.BeforeApp.Mean.ShouldBeGreaterThan(3 * job.ServerTime.P50); // the wait for the worker is outside the app
+        var finding = done.Analysis!.Findings.Where(f => f.RuleId == Loadlens.Analysis.RuleIds.QueuedBeforeApp).ShouldHaveSingleItem();
+        finding.Endpoint.ShouldBe(done.Run.Endpoints[0].Name);
+        finding.Evidence.Single(e => e.Name == "beforeAppShare").Value.ShouldBeGreaterThan(50);
+        finding.Recommendation!.Text.ShouldContain("Add workers");
+        done.Analysis.Findings.ShouldNotContain(f => f.RuleId == Loadlens.Analysis.RuleIds.NPlusOne || f.RuleId == Loadlens.Analysis.RuleIds.DbBound);
+    }
+
+    [Fact]
+    public async Task A_parallel_endpoint_is_not_called_queued_before_the_app()
+    {
+        var port = InstrumentedApp.FreePort();
+        await using var app = await InstrumentedApp.StartAsync(port);
+        var done = await LoadlensPipeline.RunAsync(new RunOptions
+        {
+            Scenario = ScenarioRequest.ForUrl(new Uri(app.BaseAddress, "/api/chefs/3").ToString(), new ScenarioOverrides { Users = 4, Iterations = 200 }),
+            OutputDirectory = Path.Combine(_dir, "parallel"),
+            Hooks = [new ServerEvidenceHook(new IPEndPoint(IPAddress.Loopback, port))],
+        });
+
+        done.Verdict.ShouldBe(Verdict.Ok, string.Join("\n", done.Messages));
+        done.Run!.TryGetSection<ServerEvidence>(ServerEvidence.SectionName, out var ev).ShouldBeTrue();
+        ev.TracesJoined.ShouldBe(200);
+        done.Analysis!.Findings.ShouldNotContain(f => f.RuleId == Loadlens.Analysis.RuleIds.QueuedBeforeApp || f.RuleId == Loadlens.Analysis.RuleIds.NPlusOne);
+    }
 }
