@@ -42,6 +42,12 @@ public sealed class ServerEvidenceHook : IRunHook
     /// <summary>The longest wait after a run for spans still in the app's exporter (batch exporters send every 5 s by default).</summary>
     public TimeSpan LateSpanWait { get; init; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>
+    /// Send a W3C <c>traceparent</c> on every request (the default). Off, the receiver still collects spans, but none can
+    /// be joined to a request: they are counted as other traffic.
+    /// </summary>
+    public bool TraceContext { get; init; } = true;
+
     /// <summary>Where the receiver listens while a run is going (null between runs).</summary>
     public IPEndPoint? Listening => _receiver?.EndPoint;
 
@@ -71,7 +77,7 @@ public sealed class ServerEvidenceHook : IRunHook
             throw new RunHookException($"--otlp: {ex.Message}", ex);
         }
 
-        return setup with { Options = setup.Options with { TraceContext = new TraceContextOptions(_tag) } };
+        return TraceContext ? setup with { Options = setup.Options with { TraceContext = new TraceContextOptions(_tag) } } : setup;
     }
 
     /// <inheritdoc/>

@@ -53,6 +53,6 @@ internal static class RunCommand
         Runner = Shared.Runner(parse, cli),
         Analysis = AnalysisOptions.Default with { MaxErrorRate = SharedOptions.GateLimit(parse, Shared.NoGate, parse.GetValue(MaxErrorRate), "--max-error-rate") },
         OutputDirectory = parse.GetValue(Out),
-        Hooks = [new ConsoleRunHook(cli)],
+        Hooks = [.. Shared.Hooks(parse), new ConsoleRunHook(cli)],
     };
 }

@@ -17,6 +17,7 @@ internal static class ResultPrinter
         else if (console && done.Run is { } run && done.Analysis is { } analysis)
         {
             ResultTableRenderer.Write(cli.Console, run);
+            ServerEvidenceRenderer.Write(cli.Console, run);
             FindingsRenderer.Write(cli.Console, analysis);
         }
 
