@@ -12,7 +12,7 @@ public static class Analyzer
     private static readonly IRule[] AllRules =
     [
         new GeneratorSaturationRule(), new NoSteadyStateRule(), new ErrorRateRule(), new ConnectionErrorsRule(), new RateLimitedRule(),
-        new SharedBottleneckRule(), new SerializedResourceRule(), new TailLatencyRule(), new LatencyDegradationRule(), new PeriodicStallRule(),
+        new QueuedBeforeAppRule(), new SharedBottleneckRule(), new SerializedResourceRule(), new NPlusOneRule(), new DbBoundRule(), new TailLatencyRule(), new LatencyDegradationRule(), new PeriodicStallRule(),
         new HighVarianceRule(), new ColdStartRule(),
     ];
 

@@ -35,6 +35,15 @@ public static class RuleIds
     /// </summary>
     public const string NoSteadyState = "no-steady-state";
 
+    /// <summary>Server evidence: the same normalised statement runs ≥ 5 times one after another in one request.</summary>
+    public const string NPlusOne = "n-plus-one";
+
+    /// <summary>Server evidence: the database takes ≥ 70 % of an endpoint's server time.</summary>
+    public const string DbBound = "db-bound";
+
+    /// <summary>Server evidence: most of the latency passes before the app's server span starts (a worker pool or accept queue).</summary>
+    public const string QueuedBeforeApp = "queued-before-app";
+
     /// <summary>HTTP 429 responses.</summary>
     public const string RateLimited = "rate-limited";
 
@@ -71,8 +80,8 @@ public static class RuleIds
     /// <summary>The single-run rule ids, in report order (the order <see cref="Analyzer"/> sorts findings by).</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        GeneratorSaturation, NoSteadyState, ErrorRate, ConnectionErrors, RateLimited, SharedBottleneck, SerializedResource,
-        TailLatency, LatencyDegradation, PeriodicStall, HighVariance, ColdStart,
+        GeneratorSaturation, NoSteadyState, ErrorRate, ConnectionErrors, RateLimited, QueuedBeforeApp, SharedBottleneck, SerializedResource,
+        NPlusOne, DbBound, TailLatency, LatencyDegradation, PeriodicStall, HighVariance, ColdStart,
     ];
 
     /// <summary>The capacity (sweep) rule ids, in report order (the order <see cref="Capacity.CapacityAnalyzer"/> sorts findings by).</summary>

@@ -27,6 +27,11 @@ internal sealed class RunView
 
     public RunResult Run { get; }
 
+    /// <summary>The run's server-side evidence (<c>--otlp</c>), or null without one.</summary>
+    public Core.Results.ServerEvidence? ServerEvidence => _evidence ??= Run.TryGetSection<Core.Results.ServerEvidence>(Core.Results.ServerEvidence.SectionName, out var e) ? e : null;
+
+    private Core.Results.ServerEvidence? _evidence;
+
     /// <summary>Endpoints without the aggregate row.</summary>
     public IReadOnlyList<EndpointResult> Endpoints { get; }
 

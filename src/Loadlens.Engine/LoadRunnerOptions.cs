@@ -50,9 +50,20 @@ public sealed record LoadRunnerOptions
     /// </summary>
     public int? EventLoops { get; init; }
 
+    /// <summary>
+    /// Stamp every request with a W3C <c>traceparent</c> carrying this run tag (<see cref="Core.Tracing.LoadlensTraceId"/>),
+    /// so an instrumented server's spans can be joined to the endpoint and send time; null (the default) sends none.
+    /// A <c>traceparent</c> header of the scenario's own wins.
+    /// </summary>
+    public TraceContextOptions? TraceContext { get; init; }
+
     /// <summary>A response body larger than this is a failed request (Protocol). Default 64 MiB.</summary>
     public long MaxResponseBodyBytes { get; init; } = 64L * 1024 * 1024;
 }
+
+/// <summary>W3C trace context for a run's requests (<see cref="LoadRunnerOptions.TraceContext"/>).</summary>
+/// <param name="RunTag">The run's tag: the first 4 bytes of every trace id (non-zero; pick it at random).</param>
+public sealed record TraceContextOptions(uint RunTag);
 
 /// <summary>The transport that sends requests (see <see cref="LoadRunnerOptions.Transport"/>).</summary>
 public enum TransportKind

@@ -12,6 +12,21 @@ internal static class OptionText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>A listening address "HOST:PORT" (an IP address or localhost), e.g. "127.0.0.1:4318".</summary>
+    public static System.Net.IPEndPoint EndPoint(string text, string option)
+    {
+        var trimmed = text.Trim();
+        var colon = trimmed.LastIndexOf(':');
+        if (colon > 0 && trimmed[..colon].Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            trimmed = "127.0.0.1" + trimmed[colon..];
+        }
+
+        return System.Net.IPEndPoint.TryParse(trimmed, out var endPoint) && endPoint.Port > 0
+            ? endPoint
+            : throw new Core.InputFormatException($"{option}: '{text}' is not HOST:PORT (an IP address or localhost and a port, e.g. 127.0.0.1:4318)");
+    }
+
     /// <summary>A duration such as 30s, 1m30s or 250ms.</summary>
     public static TimeSpan Duration(string text, string option) => Parse(Durations.Parse, text, option);
 

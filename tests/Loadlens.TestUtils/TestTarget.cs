@@ -28,6 +28,8 @@ public sealed class TestTarget : IAsyncDisposable
 
     /// <summary>The first 50 requests to <c>/record</c>: every header line ("Name: value") and the body, so a test can prove what was sent.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Recorded { get; } = new();
+    /// <summary>The <c>traceparent</c> header of every request to <c>/trace/{name}</c> (empty string when absent), with the name.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Name, string TraceParent)> TraceParents { get; } = new();
 
     public static async Task<TestTarget> StartAsync(HttpProtocols protocols = HttpProtocols.Http1, bool https = false)
     {
@@ -55,6 +57,11 @@ public sealed class TestTarget : IAsyncDisposable
         });
         var app = builder.Build();
         var target = new TestTarget(app);
+        app.MapGet("/trace/{name}", (string name, HttpContext c) =>
+        {
+            target.TraceParents.Enqueue((name, c.Request.Headers["traceparent"].ToString()));
+            return "traced";
+        });
         app.MapGet("/count", () => { Interlocked.Increment(ref target._count); return "ok"; });
         app.MapPost("/count", () => { Interlocked.Increment(ref target._count); return Results.Created("/count/1", "created"); });
         app.MapGet("/delay/{ms:int}", async (int ms) => { await PreciseDelay(ms); return "done"; });

@@ -12,6 +12,7 @@ namespace Loadlens.Analysis.Rules;
 /// <item><c>no-steady-state</c> explains rising latency: <c>latency-degradation</c> is dropped;</item>
 /// <item><c>latency-degradation</c> on an endpoint explains its queue: its <c>serialized-resource</c> is dropped (growing
 /// service time, not a lock);</item>
+/// <item><c>n-plus-one</c> explains its endpoint's <c>db-bound</c> (kept, without advice of its own);</item>
 /// <item><c>tail-latency</c> on an endpoint with a cause finding (queue, degradation, variance, stalls, overload) keeps
 /// no advice of its own; the rest share one recommendation that lists them.</item>
 /// </list>
@@ -21,7 +22,7 @@ internal static class FindingConsolidation
     private static readonly HashSet<string> TailCauses =
     [
         RuleIds.SerializedResource, RuleIds.LatencyDegradation, RuleIds.HighVariance, RuleIds.PeriodicStall, RuleIds.NoSteadyState,
-        RuleIds.SharedBottleneck, RuleIds.ErrorRate, RuleIds.ConnectionErrors,
+        RuleIds.SharedBottleneck, RuleIds.ErrorRate, RuleIds.ConnectionErrors, RuleIds.NPlusOne, RuleIds.DbBound, RuleIds.QueuedBeforeApp,
     ];
 
     public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> findings)
@@ -40,6 +41,16 @@ internal static class FindingConsolidation
             }
 
             kept.Add(f);
+        }
+
+        // An N+1 is the reason its endpoint is database-bound: one piece of advice (the N+1's).
+        var nPlusOne = kept.Where(f => f.RuleId == RuleIds.NPlusOne).Select(f => f.Endpoint).ToHashSet();
+        for (var i = 0; i < kept.Count; i++)
+        {
+            if (kept[i].RuleId == RuleIds.DbBound && nPlusOne.Contains(kept[i].Endpoint))
+            {
+                kept[i] = kept[i] with { Title = $"{kept[i].Title} (mostly the N+1, see {RuleIds.NPlusOne})", Recommendation = null };
+            }
         }
 
         var causes = kept.Where(f => TailCauses.Contains(f.RuleId)).ToList();

@@ -59,7 +59,7 @@ internal static class RunCommand
         Runner = Shared.Runner(parse, cli),
         Analysis = AnalysisOptions.Default with { MaxErrorRate = SharedOptions.GateLimit(parse, Shared.NoGate, parse.GetValue(MaxErrorRate), "--max-error-rate") },
         OutputDirectory = parse.GetValue(Out),
-        Hooks = [new ConsoleRunHook(cli)],
+        Hooks = [.. Shared.Hooks(parse), new ConsoleRunHook(cli)],
         Save = HistoryCommand.Save(parse, Tags, Save),
         Baseline = parse.GetValue(Baseline),
         BaselineComparison = parse.GetValue(FailOnRegression) is { } fail

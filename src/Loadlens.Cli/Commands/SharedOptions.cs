@@ -56,11 +56,19 @@ internal sealed class SharedOptions
 
     public Option<int?> EventLoops { get; } = new("--event-loops") { Description = "epoll transport: number of event-loop threads (default: one per usable core, at most one per user)" };
 
+    public Option<string?> Otlp { get; } = new("--otlp")
+    {
+        Description = "Receive the app's OpenTelemetry traces over OTLP/HTTP during the run and join them to each request (default 127.0.0.1:4318; loopback only unless --allow-remote)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public Option<string?> TraceContext { get; } = new("--trace-context") { Description = "With --otlp: send a W3C traceparent on every request (on, the default) or not (off)" };
+
     /// <summary>Add the argument and every shared option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Add(Targets);
-        foreach (var option in new Option[] { Think, Headers, Redact, Method, Body, ExpectStatus, ExpectBody, Timeout, Http2, MaxInFlight, Name, Seed, AllowRemote, Insecure, Transport, EventLoops, NoGate })
+        foreach (var option in new Option[] { Think, Headers, Redact, Method, Body, ExpectStatus, ExpectBody, Timeout, Http2, MaxInFlight, Name, Seed, AllowRemote, Insecure, Transport, EventLoops, NoGate, Otlp, TraceContext })
         {
             command.Add(option);
         }
@@ -97,6 +105,25 @@ internal sealed class SharedOptions
             Name = parse.GetValue(Name),
         },
     };
+
+    /// <summary>The hooks the options ask for: the OTLP receiver with <c>--otlp</c>.</summary>
+    public IReadOnlyList<IRunHook> Hooks(ParseResult parse)
+    {
+        var traceContext = parse.GetValue(TraceContext) switch
+        {
+            null or "on" => true,
+            "off" => false,
+            var other => throw new InputFormatException($"--trace-context takes on or off, not '{other}'"),
+        };
+        if (parse.GetResult(Otlp) is null)
+        {
+            return parse.GetValue(TraceContext) is null ? [] : throw new InputFormatException("--trace-context needs --otlp (there is no receiver to join traces to)");
+        }
+
+        var text = parse.GetValue(Otlp) is { Length: > 0 } given ? given : "127.0.0.1:4318";
+        var endPoint = OptionText.EndPoint(text, "--otlp");
+        return [new ServerEvidenceHook(endPoint, parse.GetValue(AllowRemote)) { TraceContext = traceContext }];
+    }
 
     /// <summary>The runner options: transport, loopback policy, TLS, seed, clock.</summary>
     public LoadRunnerOptions Runner(ParseResult parse, CliContext cli)

@@ -88,7 +88,7 @@ internal static class SweepCommand
             ExtraSla = p99 is null && p95 is null ? [] : [new SlaTarget { Endpoint = "*", P99Ms = p99, P95Ms = p95 }],
             Runner = Shared.Runner(parse, cli),
             OutputDirectory = parse.GetValue(Out),
-            Hooks = [new ConsoleRunHook(cli)],
+            Hooks = [.. Shared.Hooks(parse), new ConsoleRunHook(cli)],
             Save = HistoryCommand.Save(parse, Tags, Save),
             Baseline = parse.GetValue(Baseline),
             BaselineComparison = parse.GetValue(FailOnRegression) is { } fail

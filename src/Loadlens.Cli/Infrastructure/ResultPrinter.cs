@@ -29,6 +29,7 @@ internal static class ResultPrinter
         else if (console && done.Run is { } run && done.Analysis is { } analysis)
         {
             ResultTableRenderer.Write(cli.Console, run);
+            ServerEvidenceRenderer.Write(cli.Console, run);
             FindingsRenderer.Write(cli.Console, analysis);
             if (done.Comparison is { } baseline)
             {

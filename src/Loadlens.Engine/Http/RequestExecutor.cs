@@ -25,8 +25,11 @@ internal sealed class RequestExecutor : Transport.IRequestTransport
     private readonly TimeSpan _timeout;
     private readonly CancellationToken _hardStop;
 
-    public RequestExecutor(RequestTemplate[] templates, FeederSet feeders, RunRecorder recorder, TimeSpan timeout, bool acceptAnyCertificate, long maxBodyBytes, CancellationToken hardStop)
+    private readonly TraceContextWriter? _trace;
+
+    public RequestExecutor(RequestTemplate[] templates, FeederSet feeders, RunRecorder recorder, TimeSpan timeout, bool acceptAnyCertificate, long maxBodyBytes, CancellationToken hardStop, TraceContextWriter? trace = null)
     {
+        _trace = trace;
         _handler = new SocketsHttpHandler
         {
             UseCookies = false,
@@ -91,6 +94,12 @@ internal sealed class RequestExecutor : Transport.IRequestTransport
 
                 request = template.Create(user.FeederValues);
                 dispose = true;
+            }
+
+            if (_trace is not null && !template.HasTraceParent)
+            {
+                request.Headers.Remove("traceparent");
+                request.Headers.TryAddWithoutValidation("traceparent", _trace.TraceParent(endpoint, user.Random));
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -114,6 +114,9 @@ internal sealed class RequestTemplate
     }
 
     /// <summary>Build a request; values holds the feeder values for this request (indexed by feeder).</summary>
+    /// <summary>True when the scenario sets its own <c>traceparent</c> header (it wins over the run's trace context).</summary>
+    public bool HasTraceParent => HeaderTemplates.Any(h => h.Name.Equals("traceparent", StringComparison.OrdinalIgnoreCase));
+
     public HttpRequestMessage Create(string?[] values)
     {
         var request = new HttpRequestMessage(Method, new Uri(_baseUrl + _path.Render(values), UriKind.Absolute))

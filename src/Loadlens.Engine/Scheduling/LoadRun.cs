@@ -75,11 +75,12 @@ internal sealed class LoadRun : IDisposable
         _start = Stopwatch.GetTimestamp();
         _recorder = new RunRecorder(endpoints, _start);
         _monitor = new GeneratorMonitor(_start);
+        var trace = _options.TraceContext is { } tc ? new TraceContextWriter(tc.RunTag, _start) : null;
         _executor = _transportKind switch
         {
-            TransportKind.Lean => new Transport.LeanHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token),
-            TransportKind.Epoll => new Transport.EpollHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.MaxResponseBodyBytes, _options.EventLoops ?? Transport.EpollHttp1Transport.DefaultLoops(MaxConnections()), _hardStop.Token),
-            _ => new RequestExecutor(_templates, _feeders, _recorder, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token),
+            TransportKind.Lean => new Transport.LeanHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token, trace),
+            TransportKind.Epoll => new Transport.EpollHttp1Transport(_templates, _feeders, _recorder, _scenario.BaseUrl, _scenario.RequestTimeout, _options.MaxResponseBodyBytes, _options.EventLoops ?? Transport.EpollHttp1Transport.DefaultLoops(MaxConnections()), _hardStop.Token, trace),
+            _ => new RequestExecutor(_templates, _feeders, _recorder, _scenario.RequestTimeout, _options.AcceptAnyServerCertificate, _options.MaxResponseBodyBytes, _hardStop.Token, trace),
         };
         if (_load.Iterations is { } iterations)
         {

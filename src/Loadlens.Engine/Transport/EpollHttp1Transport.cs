@@ -31,6 +31,7 @@ internal sealed class EpollHttp1Transport : IRequestTransport
 
     private readonly RequestTemplate[] _templates;
     private readonly Http1RequestEncoder[] _encoders;
+    private readonly TraceContextWriter? _trace;
     private readonly string?[][] _statusMessages;
     private readonly FeederSet _feeders;
     private readonly Uri _baseUri;
@@ -42,7 +43,7 @@ internal sealed class EpollHttp1Transport : IRequestTransport
 
     public EpollHttp1Transport(
         RequestTemplate[] templates, FeederSet feeders, RunRecorder recorder, Uri baseUri, TimeSpan timeout,
-        long maxBodyBytes, int eventLoops, CancellationToken hardStop)
+        long maxBodyBytes, int eventLoops, CancellationToken hardStop, TraceContextWriter? trace = null)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -50,7 +51,8 @@ internal sealed class EpollHttp1Transport : IRequestTransport
         }
 
         _templates = templates;
-        _encoders = templates.Select(t => new Http1RequestEncoder(t)).ToArray();
+        _encoders = templates.Select(t => new Http1RequestEncoder(t, trace is not null)).ToArray();
+        _trace = trace;
         _statusMessages = templates.Select(_ => new string?[600]).ToArray();
         _feeders = feeders;
         _baseUri = baseUri;
@@ -121,7 +123,7 @@ internal sealed class EpollHttp1Transport : IRequestTransport
                     user.FeederValues[f] = _feeders.Next(f, user.Random);
                 }
 
-                conn.RequestLength = encoder.Render(user.FeederValues, ref conn.SendBuffer);
+                conn.RequestLength = (_trace is null ? encoder.Render(user.FeederValues, ref conn.SendBuffer) : encoder.Render(user.FeederValues, ref conn.SendBuffer, _trace.Stamp(endpoint, user.Random)));
                 conn.Request = conn.SendBuffer;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

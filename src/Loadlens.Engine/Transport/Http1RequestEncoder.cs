@@ -10,7 +10,8 @@ namespace Loadlens.Engine.Transport;
 /// sent as is; a request with <c>{{feeder}}</c> placeholders is a list of pre-encoded literal
 /// segments with the variable parts (path values percent-encoded, header values checked for line
 /// breaks, body values and the resulting Content-Length) patched in per request, without
-/// allocating.
+/// allocating. With trace context on, a <c>traceparent</c> segment gets each request's ids the same way (the request
+/// is then never static).
 /// </summary>
 internal sealed class Http1RequestEncoder
 {
@@ -19,7 +20,7 @@ internal sealed class Http1RequestEncoder
 
     private readonly Segment[] _segments;
 
-    public Http1RequestEncoder(RequestTemplate template)
+    public Http1RequestEncoder(RequestTemplate template, bool traceContext = false)
     {
         Method = template.Method.Method;
         IsHead = Method == "HEAD";
@@ -57,6 +58,14 @@ internal sealed class Http1RequestEncoder
         {
             var uri = template.BaseUri;
             literal.Append("Host: ").Append(uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}").Append("\r\n");
+        }
+
+        if (traceContext && !template.HeaderTemplates.Any(h => h.Name.Equals("traceparent", StringComparison.OrdinalIgnoreCase)))
+        {
+            literal.Append("traceparent: ");
+            Flush();
+            segments.Add(new Segment(SegmentKind.TraceParent, null, -1));
+            literal.Append("\r\n");
         }
 
         foreach (var (name, value) in template.HeaderTemplates)
@@ -118,6 +127,7 @@ internal sealed class Http1RequestEncoder
         HeaderValue,
         BodyValue,
         ContentLength,
+        TraceParent,
     }
 
     public string Method { get; }
@@ -132,7 +142,10 @@ internal sealed class Http1RequestEncoder
     /// return its length. Throws <see cref="FormatException"/> when a header value would contain a
     /// line break (no header injection from feeder data).
     /// </summary>
-    public int Render(string?[] values, ref byte[] buffer)
+    public int Render(string?[] values, ref byte[] buffer) => Render(values, ref buffer, default);
+
+    /// <summary><see cref="Render(string?[], ref byte[])"/> with the request's trace ids patched into its <c>traceparent</c>.</summary>
+    public int Render(string?[] values, ref byte[] buffer, in TraceStamp trace)
     {
         var bodyLength = 0;
         for (var i = _bodyStart; i < _segments.Length; i++)
@@ -168,6 +181,11 @@ internal sealed class Http1RequestEncoder
                     break;
                 }
 
+                case SegmentKind.TraceParent:
+                    Ensure(ref buffer, at + Core.Tracing.LoadlensTraceId.TraceParentLength);
+                    Core.Tracing.LoadlensTraceId.WriteTraceParent(buffer.AsSpan(at), trace.RunTag, trace.Endpoint, trace.SendMicros, trace.Random);
+                    at += Core.Tracing.LoadlensTraceId.TraceParentLength;
+                    break;
                 case SegmentKind.BodyValue:
                     at = WriteUtf8(values[s.Feeder] ?? string.Empty, ref buffer, at);
                     break;

@@ -26,6 +26,7 @@ internal sealed class LeanHttp1Transport : IRequestTransport
 
     private readonly RequestTemplate[] _templates;
     private readonly Http1RequestEncoder[] _encoders;
+    private readonly TraceContextWriter? _trace;
     private readonly string?[][] _statusMessages;
     private readonly FeederSet _feeders;
     private readonly RunRecorder _recorder;
@@ -42,10 +43,11 @@ internal sealed class LeanHttp1Transport : IRequestTransport
 
     public LeanHttp1Transport(
         RequestTemplate[] templates, FeederSet feeders, RunRecorder recorder, Uri baseUri, TimeSpan timeout,
-        bool acceptAnyCertificate, long maxBodyBytes, CancellationToken hardStop)
+        bool acceptAnyCertificate, long maxBodyBytes, CancellationToken hardStop, TraceContextWriter? trace = null)
     {
         _templates = templates;
-        _encoders = templates.Select(t => new Http1RequestEncoder(t)).ToArray();
+        _encoders = templates.Select(t => new Http1RequestEncoder(t, trace is not null)).ToArray();
+        _trace = trace;
         _statusMessages = templates.Select(_ => new string?[600]).ToArray();
         _feeders = feeders;
         _recorder = recorder;
@@ -101,7 +103,7 @@ internal sealed class LeanHttp1Transport : IRequestTransport
                     user.FeederValues[f] = _feeders.Next(f, user.Random);
                 }
 
-                request = conn.SendBuffer.AsMemory(0, encoder.Render(user.FeederValues, ref conn.SendBuffer));
+                request = conn.SendBuffer.AsMemory(0, (_trace is null ? encoder.Render(user.FeederValues, ref conn.SendBuffer) : encoder.Render(user.FeederValues, ref conn.SendBuffer, _trace.Stamp(endpoint, user.Random))));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

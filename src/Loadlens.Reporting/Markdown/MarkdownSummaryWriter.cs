@@ -46,6 +46,7 @@ internal static class MarkdownSummaryWriter
             WriteArrivals(md, arrivals);
         }
 
+        WriteServerEvidence(md, result);
         WriteStatusCodes(md, result);
         WriteErrors(md, result);
         if (result.Notes.Count > 0)
@@ -172,6 +173,39 @@ internal static class MarkdownSummaryWriter
         {
             md.Line("> The load generator did not deliver the schedule exactly: late or dropped arrivals mean the achieved " +
                     "load was lower than intended, and latencies may be understated (coordinated omission).");
+            md.Blank();
+        }
+    }
+
+    private static void WriteServerEvidence(MarkdownText md, RunResult result)
+    {
+        if (ServerEvidenceRows.Of(result) is not { } evidence)
+        {
+            return;
+        }
+
+        md.Line("## Server side (OpenTelemetry)");
+        md.Blank();
+        md.Line(Escape(ServerEvidenceRows.Coverage(result, evidence)));
+        md.Blank();
+        md.Line("| " + string.Join(" | ", ServerEvidenceRows.Headings) + " |");
+        md.Line("|---|" + string.Concat(Enumerable.Repeat("---:|", ServerEvidenceRows.Headings.Count - 1)));
+        foreach (var (endpoint, cells) in ServerEvidenceRows.Build(result, evidence))
+        {
+            md.Line($"| {Escape(endpoint)} | {string.Join(" | ", cells)} |");
+        }
+
+        md.Blank();
+        var statements = evidence.Endpoints.SelectMany(e => e.Statements.Take(3).Select(s => (e.Endpoint, s))).ToList();
+        if (statements.Count > 0)
+        {
+            md.Line("| Endpoint | Statement | Per request | Max | Mean ms | Share of DB time |");
+            md.Line("|---|---|---:|---:|---:|---:|");
+            foreach (var (endpoint, s) in statements)
+            {
+                md.Line($"| {Escape(endpoint)} | `{s.Statement.Replace("`", "'", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal)}` | {ReportFormat.Number(s.PerRequestMean)} | {s.PerRequestMax} | {ReportFormat.Ms(s.MeanMs)} | {ReportFormat.Number(Math.Round(s.ShareOfDbTime * 100, 1))} % |");
+            }
+
             md.Blank();
         }
     }

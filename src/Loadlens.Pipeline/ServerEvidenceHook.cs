@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using Loadlens.Core.Results;
+using Loadlens.Engine;
+using Loadlens.Evidence.Otlp;
+
+namespace Loadlens.Pipeline;
+
+/// <summary>
+/// Server-side evidence from any instrumented stack (<c>--otlp</c>): before each run (and each sweep step) it starts an
+/// OTLP/HTTP trace receiver and turns on W3C trace context with a fresh run tag, so every request carries a sampled
+/// <c>traceparent</c>; after the run it waits for the app's exporter to deliver the last spans (until every completed
+/// request has a trace, or <see cref="LateSpanWait"/>), joins them to the run's requests and attaches a
+/// <see cref="ServerEvidence"/> section (docs/server-evidence.md).
+/// </summary>
+public sealed class ServerEvidenceHook : IRunHook
+{
+    private readonly IPEndPoint _endPoint;
+    private readonly bool _allowRemote;
+    private readonly Func<string, string> _normalize;
+    private OtlpReceiver? _receiver;
+    private TraceJoiner? _joiner;
+    private uint _tag;
+
+    /// <summary>A hook receiving on <paramref name="endPoint"/> (127.0.0.1:4318 by convention).</summary>
+    /// <param name="endPoint">Where the receiver listens (port 0 picks a free one).</param>
+    /// <param name="allowRemote">Listen on a non-loopback address.</param>
+    public ServerEvidenceHook(IPEndPoint endPoint, bool allowRemote = false)
+        : this(endPoint, allowRemote, static s => s)
+    {
+    }
+
+    internal ServerEvidenceHook(IPEndPoint endPoint, bool allowRemote, Func<string, string> normalize)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        _endPoint = endPoint;
+        _allowRemote = allowRemote;
+        _normalize = normalize;
+    }
+
+    /// <summary>The longest wait after a run for spans still in the app's exporter (batch exporters send every 5 s by default).</summary>
+    public TimeSpan LateSpanWait { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>
+    /// Send a W3C <c>traceparent</c> on every request (the default). Off, the receiver still collects spans, but none can
+    /// be joined to a request: they are counted as other traffic.
+    /// </summary>
+    public bool TraceContext { get; init; } = true;
+
+    /// <summary>Where the receiver listens while a run is going (null between runs).</summary>
+    public IPEndPoint? Listening => _receiver?.EndPoint;
+
+    /// <inheritdoc/>
+    public async ValueTask<RunSetup> BeforeRunAsync(RunSetup setup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        await StopAsync().ConfigureAwait(false);
+        do
+        {
+            _tag = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        }
+        while (_tag == 0);
+
+        var joiner = new TraceJoiner(_tag, _normalize);
+        _joiner = joiner;
+        try
+        {
+            _receiver = await OtlpReceiver.StartAsync(_endPoint, joiner.Add, _allowRemote, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new RunHookException($"--otlp: {ex.Message}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new RunHookException($"--otlp: {ex.Message}", ex);
+        }
+
+        return TraceContext ? setup with { Options = setup.Options with { TraceContext = new TraceContextOptions(_tag) } } : setup;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<RunResult> AfterRunAsync(RunSetup setup, RunResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (_receiver is not { } receiver || _joiner is not { } joiner)
+        {
+            return result;
+        }
+
+        // Exporters batch: wait until every completed request has a trace, or the wait runs out.
+        var expected = result.Total.Requests - result.Total.Unfinished + result.Intervals.Where(i => i.Warmup).Sum(i => i.Total.Requests);
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < LateSpanWait && !cancellationToken.IsCancellationRequested && joiner.ServerSpans < expected)
+        {
+            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var evidence = joiner.Build(result, receiver.Rejected);
+        await StopAsync().ConfigureAwait(false);
+        return result.WithSection(ServerEvidence.SectionName, evidence);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask RunAbandonedAsync(RunSetup setup, Exception error) => StopAsync();
+
+    private async ValueTask StopAsync()
+    {
+        if (_receiver is { } receiver)
+        {
+            _receiver = null;
+            await receiver.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using Loadlens.Core.Results;
+using Loadlens.Core.Serialization;
+using Loadlens.Pipeline;
+
+namespace Loadlens.Evidence.Tests;
+
+/// <summary>The whole path on a real instrumented app: traceparent out, OTLP spans in, joined per endpoint into result.json.</summary>
+public sealed class ServerEvidenceHookTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("loadlens-evidence-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Spans_of_a_real_OpenTelemetry_app_are_joined_to_each_endpoint_with_server_time_db_statements_and_the_time_before_the_app()
+    {
+        var port = InstrumentedApp.FreePort();
+        await using var app = await InstrumentedApp.StartAsync(port);
+        var hook = new ServerEvidenceHook(new IPEndPoint(IPAddress.Loopback, port));
+        var outDir = Path.Combine(_dir, "run");
+
+        var done = await LoadlensPipeline.RunAsync(new RunOptions
+        {
+            Scenario = ScenarioRequest.ForUrl(new Uri(app.BaseAddress, "/api/chefs").ToString(), new ScenarioOverrides { Users = 4, Iterations = 200 }) with
+            {
+                MoreUrls = [new Uri(app.BaseAddress, "/api/chefs/3").ToString()],
+            },
+            OutputDirectory = outDir,
+            Hooks = [hook],
+        });
+
+        done.Verdict.ShouldBe(Verdict.Ok, string.Join("\n", done.Messages));
+        hook.Listening.ShouldBeNull(); // the receiver is stopped after the run
+        var result = await RunResultJson.ReadAsync(Path.Combine(outDir, "result.json")); // the section survives result.json
+        result.TryGetSection<ServerEvidence>(ServerEvidence.SectionName, out var evidence).ShouldBeTrue();
+        evidence.TracesJoined.ShouldBe(result.Total.Requests); // every request joined to its server span
+        evidence.TracesDropped.ShouldBe(0);
+        var list = evidence.Endpoints.ToDictionary(e => e.Endpoint);
+        var chefs = list[result.Endpoints[0].Name];
+        var chef = list[result.Endpoints[1].Name];
+        (chefs.Requests + chef.Requests).ShouldBe(200);
+        chefs.Requests.ShouldBe(result.Endpoints[0].Requests);
+        chefs.Route.ShouldBe("/api/chefs");
+        chef.Route.ShouldBe("/api/chefs/{id:int}");
+        chefs.DbStatementsMean.ShouldBe(11); // 1 + one per chef
+        chefs.DbStatementsMax.ShouldBe(11);
+        chef.DbStatementsMean.ShouldBe(1);
+        chefs.DbShare.ShouldBeInRange(0.01, 1);
+        // Server time is inside the client's latency; what is left is outside the app (connect, queue, transfer).
+        chefs.ServerTime.Mean.ShouldBeGreaterThan(0);
+        chefs.ServerTime.Mean.ShouldBeLessThan(result.Endpoints[0].Latency.Mean);
+        chefs.BeforeApp.Mean.ShouldBeLessThan(result.Endpoints[0].Latency.Mean);
+        chefs.BeforeApp.Max.ShouldBeLessThan(result.Endpoints[0].Latency.Max + 5);
+        var selectChefs = chefs.Statements.Single(s => s.Statement.StartsWith("SELECT id, name FROM chefs", StringComparison.Ordinal));
+        selectChefs.PerRequestMean.ShouldBe(1);
+        selectChefs.System.ShouldBe("sqlite");
+    }
+
+    [Fact]
+    public async Task Requests_waiting_for_the_apps_one_worker_are_queued_before_the_app_and_the_analysis_says_so()
+    {
+        var port = InstrumentedApp.FreePort();
+        await using var app = await InstrumentedApp.StartAsync(port);
+        var outDir = Path.Combine(_dir, "queued");
+
+        // 8 users on one 5 ms worker: each request waits ≈ 7 × 5 ms before its server span starts.
+        var done = await LoadlensPipeline.RunAsync(new RunOptions
+        {
+            Scenario = ScenarioRequest.ForUrl(new Uri(app.BaseAddress, "/worker/job").ToString(), new ScenarioOverrides { Users = 8, Iterations = 240 }),
+            OutputDirectory = outDir,
+            Hooks = [new ServerEvidenceHook(new IPEndPoint(IPAddress.Loopback, port))],
+            Analysis = Loadlens.Analysis.AnalysisOptions.Default with { MaxErrorRate = null },
+        });
+
+        done.Verdict.ShouldBe(Verdict.Ok, string.Join("\n", done.Messages));
+        var evidence = done.Run!.TryGetSection<ServerEvidence>(ServerEvidence.SectionName, out var ev) ? ev : throw new ShouldAssertException("no evidence");
+        var job = evidence.Endpoints.ShouldHaveSingleItem();
+        job.Requests.ShouldBe(240);
+        job.ServerTime.P50.ShouldBeInRange(4.5, 12); // the work itself stays ≈ 5 ms
+        job.BeforeApp.Mean.ShouldBeGreaterThan(3 * job.ServerTime.P50); // the wait for the worker is outside the app
+        var finding = done.Analysis!.Findings.Where(f => f.RuleId == Loadlens.Analysis.RuleIds.QueuedBeforeApp).ShouldHaveSingleItem();
+        finding.Endpoint.ShouldBe(done.Run.Endpoints[0].Name);
+        finding.Evidence.Single(e => e.Name == "beforeAppShare").Value.ShouldBeGreaterThan(50);
+        finding.Recommendation!.Text.ShouldContain("Add workers");
+        done.Analysis.Findings.ShouldNotContain(f => f.RuleId == Loadlens.Analysis.RuleIds.NPlusOne || f.RuleId == Loadlens.Analysis.RuleIds.DbBound);
+    }
+
+    [Fact]
+    public async Task A_parallel_endpoint_is_not_called_queued_before_the_app()
+    {
+        var port = InstrumentedApp.FreePort();
+        await using var app = await InstrumentedApp.StartAsync(port);
+        var done = await LoadlensPipeline.RunAsync(new RunOptions
+        {
+            Scenario = ScenarioRequest.ForUrl(new Uri(app.BaseAddress, "/api/chefs/3").ToString(), new ScenarioOverrides { Users = 4, Iterations = 200 }),
+            OutputDirectory = Path.Combine(_dir, "parallel"),
+            Hooks = [new ServerEvidenceHook(new IPEndPoint(IPAddress.Loopback, port))],
+        });
+
+        done.Verdict.ShouldBe(Verdict.Ok, string.Join("\n", done.Messages));
+        done.Run!.TryGetSection<ServerEvidence>(ServerEvidence.SectionName, out var ev).ShouldBeTrue();
+        ev.TracesJoined.ShouldBe(200);
+        done.Analysis!.Findings.ShouldNotContain(f => f.RuleId == Loadlens.Analysis.RuleIds.QueuedBeforeApp || f.RuleId == Loadlens.Analysis.RuleIds.NPlusOne);
+    }
+}
