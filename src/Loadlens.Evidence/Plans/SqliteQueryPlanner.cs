@@ -127,7 +127,7 @@ internal sealed partial class SqliteQueryPlanner : IQueryPlanner
     internal static PlanNode ParseDetail(string detail, int depth, StatementShape? shape)
     {
         var m = ScanRegex().Match(detail);
-        if (!m.Success || m.Groups["name"].Value.StartsWith('('))
+        if (!m.Success || m.Groups["name"].Value.StartsWith('(') || detail == "SCAN CONSTANT ROW")
         {
             var kind = detail.StartsWith("USE TEMP B-TREE", StringComparison.Ordinal) ? PlanNodeKind.Sort : PlanNodeKind.Other;
             return new PlanNode(kind, null, null, null, [], null, detail, null, depth, -1);

@@ -209,12 +209,14 @@ internal static class SqlNormalizer
             return false;
         }
 
-        if (previous.Kind == SqlTokenKind.Operator && previous.Text(sql) is "::")
+        // x::int, ?::text, (a)::text; but ": ::" keeps its space (":::" would lex differently).
+        if (previous.Kind == SqlTokenKind.Operator && previous.Text(sql) is "::" && current.IsIdentifier)
         {
             return false;
         }
 
-        if (current.Kind == SqlTokenKind.Operator && current.Text(sql) is "::")
+        if (current.Kind == SqlTokenKind.Operator && current.Text(sql) is "::"
+            && (previous.IsIdentifier || previous.IsValue || (previous.Kind == SqlTokenKind.Punctuation && sql[previous.Start] is ')' or ']')))
         {
             return false;
         }
