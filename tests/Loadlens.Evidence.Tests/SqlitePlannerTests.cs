@@ -168,16 +168,27 @@ public class SqlitePlannerTests
         // SQLite either scans bookings in an inner loop or builds an automatic index on bookings(chef_id) for this one statement;
         // both say the index is missing.
         plan.Nodes.ShouldContain(n => n.Table == "bookings" && (n.Kind == PlanNodeKind.AutomaticIndex || n.Kind == PlanNodeKind.Scan));
-        advice.Select(a => a.CreateIndex).ShouldContain("CREATE INDEX idx_bookings_chef_id ON bookings (chef_id)");
+        var lines = string.Join(" | ", plan.Nodes.Select(n => n.Detail));
+        advice.Select(a => a.CreateIndex).ShouldContain("CREATE INDEX idx_bookings_chef_id ON bookings (chef_id)", lines);
 
-        foreach (var a in advice)
+        // Following the advice converges: each round adds what the new plan still scans, until nothing large is scanned.
+        var applied = new List<string>();
+        for (var round = 0; round < 3 && advice.Count > 0; round++)
         {
-            app.Execute(a.CreateIndex);
+            foreach (var a in advice)
+            {
+                app.Execute(a.CreateIndex);
+                applied.Add(a.CreateIndex);
+            }
+
+            (plan, advice) = await PlanAsync(app, sql);
         }
 
-        var (after, none) = await PlanAsync(app, sql);
-        after.Nodes.ShouldContain(n => n.Table == "bookings" && n.Kind == PlanNodeKind.Search && n.Index == "idx_bookings_chef_id");
-        none.ShouldBeEmpty();
+        advice.ShouldBeEmpty();
+        applied.ShouldBe(["CREATE INDEX idx_bookings_chef_id ON bookings (chef_id)", "CREATE INDEX idx_chefs_cuisine_type ON chefs (cuisine_type)"]);
+        plan.Nodes.Where(n => n.Table is not null).Select(n => n.Detail).ShouldBe(
+            ["SEARCH c USING INDEX idx_chefs_cuisine_type (cuisine_type=?)", "SEARCH b USING INDEX idx_bookings_chef_id (chef_id=?)"]);
+        plan.Nodes.Where(n => n.Table is not null).Select(n => n.Table).ShouldBe(["chefs", "bookings"]);
     }
 
     [Fact]
@@ -198,7 +209,10 @@ public class SqlitePlannerTests
                      })
             {
                 var plan = await planner.PlanAsync(sql);
-                plan.Nodes.ShouldNotBeEmpty();
+                if (!sql.StartsWith("INSERT", StringComparison.Ordinal))
+                {
+                    plan.Nodes.ShouldNotBeEmpty(sql); // INSERT … VALUES has no plan lines in SQLite
+                }
             }
 
             // A second statement would be executed, not explained: refused before the database sees it.
@@ -233,22 +247,22 @@ public class SqlitePlannerTests
     }
 
     [Theory]
-    [InlineData("SCAN chefs", PlanNodeKind.Scan, "chefs", null, "")]
-    [InlineData("SCAN TABLE chefs AS c", PlanNodeKind.Scan, "chefs", null, "")]
-    [InlineData("SCAN chefs USING COVERING INDEX idx_x", PlanNodeKind.Scan, "chefs", "idx_x", "")]
-    [InlineData("SEARCH chefs USING INDEX idx_chefs_cuisine_type (cuisine_type=?)", PlanNodeKind.Search, "chefs", "idx_chefs_cuisine_type", "cuisine_type")]
-    [InlineData("SEARCH TABLE chefs USING COVERING INDEX i2 (cuisine_type=? AND rating>?)", PlanNodeKind.Search, "chefs", "i2", "cuisine_type,rating")]
-    [InlineData("SEARCH chefs USING INTEGER PRIMARY KEY (rowid=?)", PlanNodeKind.Search, "chefs", "INTEGER PRIMARY KEY", "rowid")]
-    [InlineData("SEARCH cuisines USING PRIMARY KEY (code=?)", PlanNodeKind.Search, "cuisines", "PRIMARY KEY", "code")]
-    [InlineData("SEARCH b USING AUTOMATIC COVERING INDEX (chef_id=?)", PlanNodeKind.AutomaticIndex, "b", null, "chef_id")]
-    [InlineData("SEARCH b USING AUTOMATIC PARTIAL COVERING INDEX (chef_id=?)", PlanNodeKind.AutomaticIndex, "b", null, "chef_id")]
-    [InlineData("USE TEMP B-TREE FOR ORDER BY", PlanNodeKind.Sort, null, null, "")]
-    [InlineData("SCAN (subquery-1)", PlanNodeKind.Other, null, null, "")]
-    [InlineData("SCAN CONSTANT ROW", PlanNodeKind.Other, null, null, "")]
-    public void Parses_plan_lines(string detail, PlanNodeKind kind, string? table, string? index, string columns)
+    [InlineData("SCAN chefs", "Scan", "chefs", null, "")]
+    [InlineData("SCAN TABLE chefs AS c", "Scan", "chefs", null, "")]
+    [InlineData("SCAN chefs USING COVERING INDEX idx_x", "Scan", "chefs", "idx_x", "")]
+    [InlineData("SEARCH chefs USING INDEX idx_chefs_cuisine_type (cuisine_type=?)", "Search", "chefs", "idx_chefs_cuisine_type", "cuisine_type")]
+    [InlineData("SEARCH TABLE chefs USING COVERING INDEX i2 (cuisine_type=? AND rating>?)", "Search", "chefs", "i2", "cuisine_type,rating")]
+    [InlineData("SEARCH chefs USING INTEGER PRIMARY KEY (rowid=?)", "Search", "chefs", "INTEGER PRIMARY KEY", "rowid")]
+    [InlineData("SEARCH cuisines USING PRIMARY KEY (code=?)", "Search", "cuisines", "PRIMARY KEY", "code")]
+    [InlineData("SEARCH b USING AUTOMATIC COVERING INDEX (chef_id=?)", "AutomaticIndex", "b", null, "chef_id")]
+    [InlineData("SEARCH b USING AUTOMATIC PARTIAL COVERING INDEX (chef_id=?)", "AutomaticIndex", "b", null, "chef_id")]
+    [InlineData("USE TEMP B-TREE FOR ORDER BY", "Sort", null, null, "")]
+    [InlineData("SCAN (subquery-1)", "Other", null, null, "")]
+    [InlineData("SCAN CONSTANT ROW", "Other", null, null, "")]
+    public void Parses_plan_lines(string detail, string kind, string? table, string? index, string columns)
     {
         var node = SqliteQueryPlanner.ParseDetail(detail, 0, null);
-        node.Kind.ShouldBe(kind);
+        node.Kind.ToString().ShouldBe(kind);
         node.Table.ShouldBe(table);
         node.Index.ShouldBe(index);
         string.Join(',', node.IndexColumns).ShouldBe(columns);

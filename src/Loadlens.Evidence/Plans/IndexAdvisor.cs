@@ -90,8 +90,9 @@ internal static class IndexAdvisor
                     case ConditionKind.Range:
                         range.Add(condition.Column.Column);
                         break;
-                    case ConditionKind.Join when node.Loop > 0 || node.Kind == PlanNodeKind.AutomaticIndex:
-                        // The inner side of a nested loop looks rows up by the join column; the outermost loop reads its table once anyway.
+                    case ConditionKind.Join when node.Loop > 0 || node.Kind == PlanNodeKind.AutomaticIndex || OtherSideIsFiltered(shape, condition, plan):
+                        // The inner side of a nested loop looks rows up by the join column. The outermost loop reads its table once,
+                        // which is only worth avoiding when the other table is filtered: with the index the database can start there.
                         joins.Add(condition.Column.Column);
                         break;
                 }
@@ -131,6 +132,16 @@ internal static class IndexAdvisor
         }
 
         return advice;
+    }
+
+    private static bool OtherSideIsFiltered(StatementShape shape, Condition join, QueryPlan plan)
+    {
+        bool Owns(string table, string column) => plan.Table(table)?.Columns.Contains(column, StringComparer.OrdinalIgnoreCase) == true;
+        var other = join.Other is null ? null : shape.TableOf(join.Other, Owns);
+        return other is not null && shape.Conditions.Any(c =>
+            c.Kind is ConditionKind.Equality or ConditionKind.Range
+            && string.Equals(shape.TableOf(c.Column, Owns), other, StringComparison.OrdinalIgnoreCase)
+            && (c.Column.Qualifier is null || join.Other!.Qualifier is null || string.Equals(c.Column.Qualifier, join.Other.Qualifier, StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>Does the column belong to the table the node reads (by qualifier = alias/table, or by being the only/owning table)?</summary>

@@ -277,7 +277,7 @@ internal static class SqlPredicates
     private static int ReadInsert(string sql, List<SqlToken> tokens, int into, Dictionary<int, int> ordinals, Dictionary<int, (PlaceholderRole, ColumnRef?)> roles)
     {
         var i = into + 1;
-        if (!SqlTables.TryReadName(sql, tokens, i, out _, out i) || i >= tokens.Count || !SqlNormalizer.IsPunct(sql, tokens[i], '('))
+        if (!SqlTables.TryReadName(sql, tokens, i, out _, out i, allowParenthesis: true) || i >= tokens.Count || !SqlNormalizer.IsPunct(sql, tokens[i], '('))
         {
             return into + 1;
         }

@@ -54,10 +54,14 @@ internal static class SqlTables
             switch (t.Canon)
             {
                 case "FROM" when !(i > 0 && tokens[i - 1].Canon == "DISTINCT"):
-                    i = ReadList(sql, tokens, i + 1, result, list: true) - 1;
+                    i = ReadList(sql, tokens, i + 1, result, list: true, columnList: false) - 1;
                     break;
-                case "JOIN" or "UPDATE" or "INTO":
-                    i = ReadList(sql, tokens, i + 1, result, list: false) - 1;
+                case "JOIN" or "UPDATE":
+                    i = ReadList(sql, tokens, i + 1, result, list: false, columnList: false) - 1;
+                    break;
+                case "INTO":
+                    // INSERT INTO t (a, b): the parenthesis is the column list, not a call.
+                    i = ReadList(sql, tokens, i + 1, result, list: false, columnList: true) - 1;
                     break;
             }
         }
@@ -66,7 +70,7 @@ internal static class SqlTables
     }
 
     /// <summary>Read <c>name [AS] [alias] [, name [AS] [alias]]…</c> from <paramref name="i"/>; returns the index after it.</summary>
-    private static int ReadList(string sql, List<SqlToken> tokens, int i, List<TableReference> result, bool list)
+    private static int ReadList(string sql, List<SqlToken> tokens, int i, List<TableReference> result, bool list, bool columnList)
     {
         while (i < tokens.Count)
         {
@@ -76,7 +80,7 @@ internal static class SqlTables
                 continue;
             }
 
-            if (!TryReadName(sql, tokens, i, out var name, out var next))
+            if (!TryReadName(sql, tokens, i, out var name, out var next, allowParenthesis: columnList))
             {
                 return i;
             }
@@ -107,7 +111,7 @@ internal static class SqlTables
     }
 
     /// <summary>A (possibly qualified) identifier at <paramref name="i"/>, not followed by <c>(</c> (a function).</summary>
-    internal static bool TryReadName(string sql, List<SqlToken> tokens, int i, out string name, out int next)
+    internal static bool TryReadName(string sql, List<SqlToken> tokens, int i, out string name, out int next, bool allowParenthesis = false)
     {
         name = "";
         next = i;
@@ -124,7 +128,7 @@ internal static class SqlTables
             j += 2;
         }
 
-        if (j < tokens.Count && SqlNormalizer.IsPunct(sql, tokens[j], '('))
+        if (!allowParenthesis && j < tokens.Count && SqlNormalizer.IsPunct(sql, tokens[j], '('))
         {
             return false;
         }
