@@ -176,6 +176,25 @@ public class PostgresPlannerTests
     }
 
     [SkippableFact]
+    public async Task Join_advice_names_the_filtered_table_and_a_hash_join_gets_none()
+    {
+        await using var app = await PostgresApp.CreateAsync();
+        const string sql = "SELECT c.name, b.day FROM chefs c JOIN bookings b ON b.chef_id = c.id WHERE c.cuisine_type = $1";
+        var (plan, advice) = await PlanAsync(app, sql);
+        var lines = string.Join(" | ", plan.Nodes.Select(n => n.Detail));
+        plan.Nodes.ShouldContain(n => n.Detail.StartsWith("Hash Join", StringComparison.Ordinal), lines);
+        // bookings is read whole once for the hash table, not once per chef: no index on its join column is advised.
+        advice.ShouldHaveSingleItem(lines).CreateIndex.ShouldBe("CREATE INDEX idx_chefs_cuisine_type ON chefs (cuisine_type)");
+
+        await app.ExecuteAsync(advice[0].CreateIndex + "; ANALYZE chefs;");
+        (plan, advice) = await PlanAsync(app, sql);
+        lines = string.Join(" | ", plan.Nodes.Select(n => n.Detail));
+        plan.Nodes.ShouldContain(n => n.Table == "chefs" && n.Kind == PlanNodeKind.Search && n.Index == null, lines); // Bitmap Heap Scan
+        plan.Nodes.ShouldContain(n => n.Kind == PlanNodeKind.Search && n.Index == "idx_chefs_cuisine_type", lines);
+        advice.ShouldBeEmpty(lines);
+    }
+
+    [SkippableFact]
     public async Task Typical_values_follow_the_statement_and_say_where_they_came_from()
     {
         await using var app = await PostgresApp.CreateAsync();

@@ -60,11 +60,6 @@ internal static class IndexAdvisor
                 continue;
             }
 
-            if (node.EstimatedRows is { } kept && rows > 0 && kept / rows > options.MaximumSelectivity)
-            {
-                continue;
-            }
-
             bool Has(string column) => table.Columns.Count == 0 || table.Columns.Contains(column, StringComparer.OrdinalIgnoreCase);
             var equality = new List<string>();
             var range = new List<string>();
@@ -90,9 +85,12 @@ internal static class IndexAdvisor
                     case ConditionKind.Range:
                         range.Add(condition.Column.Column);
                         break;
-                    case ConditionKind.Join when node.Loop > 0 || node.Kind == PlanNodeKind.AutomaticIndex || OtherSideIsFiltered(shape, condition, plan):
-                        // The inner side of a nested loop looks rows up by the join column. The outermost loop reads its table once,
-                        // which is only worth avoiding when the other table is filtered: with the index the database can start there.
+                    case ConditionKind.Join when node.InnerLoop || node.Kind == PlanNodeKind.AutomaticIndex
+                                                 || (plan.Database == "sqlite" && OtherSideIsFiltered(shape, condition, plan)):
+                        // The inner side of a nested loop looks rows up by the join column. SQLite joins only by nested loops, so
+                        // its outermost loop reads the table whole when the other table is filtered but cannot look this one up:
+                        // with the index it starts from the filtered table. PostgreSQL can hash-join instead, so there only its
+                        // own Nested Loop inner sides count.
                         joins.Add(condition.Column.Column);
                         break;
                 }
@@ -106,6 +104,13 @@ internal static class IndexAdvisor
             if (node.Kind == PlanNodeKind.Scan && node.Filter is null && plan.Database == "postgresql" && joins.Count == 0)
             {
                 continue; // a Seq Scan without a Filter reads every row on purpose
+            }
+
+            // A filter that keeps a large share of the table would not use an index (PostgreSQL estimates what it keeps; a scan
+            // read for a join keeps every row, and the join column index is what helps there).
+            if (node.Filter is not null && joins.Count == 0 && node.EstimatedRows is { } kept && rows > 0 && kept / rows > options.MaximumSelectivity)
+            {
+                continue;
             }
 
             var filterColumns = Distinct(equality.Concat(joins).Concat(range));
@@ -208,7 +213,7 @@ internal static class IndexAdvisor
             {
                 equality.Add(name);
             }
-            else if (op is "<" or ">" or "<=" or ">=" or "~~")
+            else if (op is "<" or ">" or "<=" or ">=")
             {
                 range.Add(name);
             }

@@ -277,14 +277,14 @@ internal sealed class PostgresQueryPlanner : IQueryPlanner
         {
             if (entry.TryGetProperty("Plan", out var plan))
             {
-                Walk(plan, 0, nodes, ref loop);
+                Walk(plan, 0, inner: false, nodes, ref loop);
             }
         }
 
         return nodes;
     }
 
-    private static void Walk(JsonElement plan, int depth, List<PlanNode> nodes, ref int loop)
+    private static void Walk(JsonElement plan, int depth, bool inner, List<PlanNode> nodes, ref int loop)
     {
         var type = Text(plan, "Node Type") ?? "";
         var table = Text(plan, "Relation Name");
@@ -307,12 +307,17 @@ internal sealed class PostgresQueryPlanner : IQueryPlanner
                      + (condition is null ? "" : "  Cond: " + SqlNormalizer.Normalize(condition).Text)
                      + (normalFilter is null ? "" : "  Filter: " + normalFilter)
                      + (rows is null ? "" : "  (rows=" + rows.Value.ToString("0", CultureInfo.InvariantCulture) + ")");
-        nodes.Add(new PlanNode(kind, table, alias == table ? null : alias, index, [], normalFilter, detail, rows, depth, table is null ? -1 : loop++));
+        nodes.Add(new PlanNode(kind, table, alias == table ? null : alias, index, [], normalFilter, detail, rows, depth, table is null ? -1 : loop++, inner));
         if (plan.TryGetProperty("Plans", out var children) && children.ValueKind == JsonValueKind.Array)
         {
+            var isJoin = type is "Nested Loop" or "Hash Join" or "Merge Join";
+            var position = 0;
             foreach (var child in children.EnumerateArray())
             {
-                Walk(child, depth + 1, nodes, ref loop);
+                // The inner (second) side of a Nested Loop runs once per outer row; other joins read each side once.
+                var childInner = type == "Nested Loop" ? position > 0 : !isJoin && inner;
+                Walk(child, depth + 1, childInner, nodes, ref loop);
+                position++;
             }
         }
     }

@@ -31,6 +31,8 @@ internal enum PlanNodeKind
 /// <param name="EstimatedRows">The planner's estimate of rows this node returns (PostgreSQL <c>Plan Rows</c>; SQLite has none).</param>
 /// <param name="Depth">Nesting depth (0 = top).</param>
 /// <param name="Loop">Position among the table-reading nodes, in the order the database visits them (0 = outermost loop).</param>
+/// <param name="InnerLoop">The node runs once per row of an outer loop (SQLite: any table after the first; PostgreSQL: under
+/// the inner side of a Nested Loop), so an index on its join column turns each run into a lookup.</param>
 internal sealed record PlanNode(
     PlanNodeKind Kind,
     string? Table,
@@ -41,7 +43,8 @@ internal sealed record PlanNode(
     string Detail,
     double? EstimatedRows,
     int Depth,
-    int Loop);
+    int Loop,
+    bool InnerLoop = false);
 
 /// <summary>Where a table's row count comes from.</summary>
 internal enum RowCountSource

@@ -115,7 +115,8 @@ internal sealed partial class SqliteQueryPlanner : IQueryPlanner
             var node = ParseDetail(detail, d, shape);
             if (node.Table is not null)
             {
-                node = node with { Loop = loop++ };
+                node = node with { Loop = loop, InnerLoop = loop > 0 };
+                loop++;
             }
 
             nodes.Add(node);

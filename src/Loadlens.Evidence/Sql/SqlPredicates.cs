@@ -12,7 +12,7 @@ internal enum ConditionKind
     /// <summary><c>col = ?</c>, <c>col IN (?)</c>, <c>col IS NULL</c>.</summary>
     Equality,
 
-    /// <summary><c>col &lt; ?</c>, <c>col &gt;= ?</c>, <c>col BETWEEN ? AND ?</c>, <c>col LIKE ?</c>.</summary>
+    /// <summary><c>col &lt; ?</c>, <c>col &gt;= ?</c>, <c>col BETWEEN ? AND ?</c>.</summary>
     Range,
 
     /// <summary><c>a.x = b.y</c>: the column is compared with a column of another table.</summary>
@@ -184,7 +184,8 @@ internal static class SqlPredicates
                         conditions.Add(new Condition(column, ConditionKind.Equality, null));
                         break;
                     case "LIKE" or "ILIKE" or "GLOB" when after + 1 < tokens.Count && tokens[after + 1].IsValue:
-                        conditions.Add(new Condition(column, ConditionKind.Range, null));
+                        // Not a condition for index advice: a plain b-tree index serves LIKE only for a prefix pattern and a
+                        // matching collation/operator class. The placeholder still gets a typical value of the column.
                         roles[ordinals[after + 1]] = (PlaceholderRole.Range, column);
                         break;
                     case "BETWEEN" when after + 3 < tokens.Count && tokens[after + 1].IsValue && tokens[after + 2].Canon == "AND" && tokens[after + 3].IsValue:
