@@ -232,6 +232,33 @@ public class SqlitePlannerTests
     }
 
     [Fact]
+    public async Task A_wal_mode_database_in_use_by_the_app_is_planned_without_writing_to_it()
+    {
+        using var app = new SqliteApp();
+        app.Execute("PRAGMA journal_mode=WAL;");
+        // The application keeps its connection open (its -wal and -shm files exist), as a running app does.
+        using var appConnection = new SqliteConnection($"Data Source={app.File};Pooling=False");
+        appConnection.Open();
+        using (var write = appConnection.CreateCommand())
+        {
+            write.CommandText = "INSERT INTO chefs (id, name, cuisine_type, rating) VALUES (5001, 'new', 'cuisine 1', 3)";
+            write.ExecuteNonQuery();
+        }
+
+        var before = SHA256.HashData(await System.IO.File.ReadAllBytesAsync(app.File));
+        var walBefore = SHA256.HashData(await System.IO.File.ReadAllBytesAsync(app.File + "-wal"));
+        await using (var planner = await QueryPlanners.OpenAsync(DatabaseTarget.Parse(app.File)))
+        {
+            var plan = await planner.PlanAsync("SELECT * FROM chefs WHERE cuisine_type = ?");
+            plan.Table("chefs")!.Rows.ShouldBe(5001); // the row still in the WAL is seen
+            IndexAdvisor.Advise(plan).ShouldHaveSingleItem().CreateIndex.ShouldBe("CREATE INDEX idx_chefs_cuisine_type ON chefs (cuisine_type)");
+        }
+
+        SHA256.HashData(await System.IO.File.ReadAllBytesAsync(app.File)).ShouldBe(before);
+        SHA256.HashData(await System.IO.File.ReadAllBytesAsync(app.File + "-wal")).ShouldBe(walBefore);
+    }
+
+    [Fact]
     public async Task Row_counts_come_from_sqlite_stat1_when_the_database_was_analysed()
     {
         using var app = new SqliteApp();

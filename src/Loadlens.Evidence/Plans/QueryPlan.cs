@@ -129,3 +129,17 @@ internal interface IQueryPlanner : IAsyncDisposable
 
 /// <summary>A statement could not be planned; the message is one line and holds no password.</summary>
 internal sealed class QueryPlanException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Opens the planner for a <see cref="DatabaseTarget"/>.</summary>
+internal static class QueryPlanners
+{
+    /// <summary>A read-only SQLite or PostgreSQL planner for <paramref name="target"/>.</summary>
+    /// <exception cref="QueryPlanException">The database cannot be opened (one line, no password).</exception>
+    public static async Task<IQueryPlanner> OpenAsync(DatabaseTarget target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.Kind == DatabaseKind.Sqlite
+            ? await SqliteQueryPlanner.OpenAsync(target, cancellationToken).ConfigureAwait(false)
+            : await PostgresQueryPlanner.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+    }
+}
