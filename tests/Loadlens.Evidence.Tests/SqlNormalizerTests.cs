@@ -63,7 +63,8 @@ public class SqlNormalizerTests
     [InlineData("SELECT * FROM \"Chefs\" JOIN [dbo].[Orders] o ON o.x = 1", "Chefs,dbo.Orders")]
     [InlineData("SELECT * FROM t WHERE a IS DISTINCT FROM b", "t")]
     [InlineData("SELECT * FROM (SELECT id FROM inner_t) s JOIN outer_t ON outer_t.id = s.id", "inner_t,outer_t")]
-    [InlineData("WITH recent AS (SELECT * FROM bookings) SELECT * FROM recent", "bookings,recent")]
+    [InlineData("WITH recent AS (SELECT * FROM bookings) SELECT * FROM recent", "bookings")]
+    [InlineData("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n), big AS MATERIALIZED (SELECT * FROM chefs) SELECT * FROM n JOIN big ON 1 = 1", "chefs")]
     public void Reports_tables(string sql, string tables) =>
         string.Join(',', SqlNormalizer.Normalize(sql).Tables).ShouldBe(tables);
 

@@ -60,7 +60,7 @@ internal static class SqlLexer
         "ALL", "EXCEPT", "INTERSECT", "CASE", "WHEN", "THEN", "ELSE", "END", "ASC", "DESC", "WITH", "RECURSIVE", "CREATE",
         "TABLE", "DROP", "ALTER", "PRIMARY", "FOREIGN", "REFERENCES", "CAST", "FETCH", "OVER", "PARTITION", "LATERAL", "ANY",
         "SOME", "COLLATE", "ESCAPE", "FOR", "NOWAIT", "CONFLICT", "DO", "NOTHING", "REPLACE", "IGNORE", "EXPLAIN", "BEGIN",
-        "COMMIT", "ROLLBACK", "TOP", "MERGE", "MATCHED", "NULLS", "WINDOW", "DEFAULT", "ONLY",
+        "COMMIT", "ROLLBACK", "TOP", "MERGE", "MATCHED", "NULLS", "WINDOW", "DEFAULT", "ONLY", "MATERIALIZED",
     }.ToFrozenDictionary(k => k, k => k, StringComparer.OrdinalIgnoreCase);
 
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KeywordLookup =

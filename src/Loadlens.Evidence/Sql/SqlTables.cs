@@ -6,13 +6,14 @@ internal sealed record TableReference(string Table, string Alias);
 /// <summary>Finds the tables after FROM, JOIN, UPDATE and INTO (not the FROM of <c>extract(x FROM y)</c>).</summary>
 internal static class SqlTables
 {
-    /// <summary>The distinct table names in order of first appearance.</summary>
+    /// <summary>The distinct table names in order of first appearance (names of WITH queries are not tables).</summary>
     public static IReadOnlyList<string> Find(string sql, List<SqlToken> tokens)
     {
         var names = new List<string>();
+        var ctes = CommonTableExpressions(sql, tokens);
         foreach (var r in References(sql, tokens))
         {
-            if (!names.Contains(r.Table, StringComparer.Ordinal))
+            if (!names.Contains(r.Table, StringComparer.Ordinal) && !ctes.Contains(r.Table))
             {
                 names.Add(r.Table);
             }
@@ -67,6 +68,71 @@ internal static class SqlTables
         }
 
         return result;
+    }
+
+    /// <summary>Names defined by <c>WITH [RECURSIVE] name [(cols)] AS (…) [, name AS (…)]…</c>.</summary>
+    internal static HashSet<string> CommonTableExpressions(string sql, List<SqlToken> tokens)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i].Kind != SqlTokenKind.Keyword || tokens[i].Canon != "WITH")
+            {
+                continue;
+            }
+
+            var j = i + 1;
+            if (j < tokens.Count && tokens[j].Canon == "RECURSIVE")
+            {
+                j++;
+            }
+
+            while (j < tokens.Count && tokens[j].IsIdentifier)
+            {
+                var name = Unquote(tokens[j].Text(sql));
+                j++;
+                if (j < tokens.Count && SqlNormalizer.IsPunct(sql, tokens[j], '('))
+                {
+                    j = SqlNormalizer.MatchingClose(sql, tokens, j) + 1; // column list
+                    if (j <= 0)
+                    {
+                        break;
+                    }
+                }
+
+                if (j >= tokens.Count || tokens[j].Canon != "AS")
+                {
+                    break;
+                }
+
+                j++;
+                if (j < tokens.Count && tokens[j].Canon == "NOT")
+                {
+                    j++; // AS NOT MATERIALIZED
+                }
+
+                if (j < tokens.Count && tokens[j].Canon == "MATERIALIZED")
+                {
+                    j++;
+                }
+
+                if (j >= tokens.Count || !SqlNormalizer.IsPunct(sql, tokens[j], '('))
+                {
+                    break;
+                }
+
+                names.Add(name);
+                j = SqlNormalizer.MatchingClose(sql, tokens, j) + 1;
+                if (j <= 0 || j >= tokens.Count || !SqlNormalizer.IsPunct(sql, tokens[j], ','))
+                {
+                    break;
+                }
+
+                j++;
+            }
+        }
+
+        return names;
     }
 
     /// <summary>Read <c>name [AS] [alias] [, name [AS] [alias]]…</c> from <paramref name="i"/>; returns the index after it.</summary>
