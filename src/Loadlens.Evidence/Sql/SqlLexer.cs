@@ -71,7 +71,14 @@ internal static class SqlLexer
     /// <summary>Split <paramref name="sql"/> into tokens (comments and whitespace dropped).</summary>
     public static List<SqlToken> Tokenize(string sql)
     {
-        var tokens = new List<SqlToken>(Math.Max(8, sql.Length / 4));
+        var tokens = new List<SqlToken>(Math.Max(8, sql.Length / 3));
+        Tokenize(sql, tokens);
+        return tokens;
+    }
+
+    /// <summary>Append the tokens of <paramref name="sql"/> to <paramref name="tokens"/> (which must be empty).</summary>
+    public static void Tokenize(string sql, List<SqlToken> tokens)
+    {
         var s = sql.AsSpan();
         var i = 0;
         while (i < s.Length)
@@ -276,8 +283,6 @@ internal static class SqlLexer
             i++;
             tokens.Add(new SqlToken(SqlTokenKind.Punctuation, start, 1, null));
         }
-
-        return tokens;
     }
 
     private static char At(ReadOnlySpan<char> s, int i) => (uint)i < (uint)s.Length ? s[i] : '\0';

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Loadlens.Evidence.Sql;
 
 /// <summary>A statement in its normal form (the grouping key) and the tables it names.</summary>
@@ -16,11 +14,20 @@ internal sealed record NormalizedStatement(string Text, IReadOnlyList<string> Ta
 /// </summary>
 internal static class SqlNormalizer
 {
+    // Token lists reused per thread: Normalize runs for every DB span the receiver sees and calls nothing re-entrant.
+    [ThreadStatic]
+    private static List<SqlToken>? t_tokens;
+
+    [ThreadStatic]
+    private static List<SqlToken>? t_collapsed;
+
     /// <summary>The normal form of <paramref name="sql"/>.</summary>
     public static NormalizedStatement Normalize(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        var tokens = SqlLexer.Tokenize(sql);
+        var tokens = t_tokens ??= new List<SqlToken>(64);
+        tokens.Clear();
+        SqlLexer.Tokenize(sql, tokens);
         var collapsed = Collapse(sql, tokens);
         var text = Render(sql, collapsed);
         return new NormalizedStatement(text, SqlTables.Find(sql, collapsed), CountStatements(sql, collapsed));
@@ -29,7 +36,13 @@ internal static class SqlNormalizer
     /// <summary>Drop the repeats of <c>IN (?, ?, …)</c> and <c>VALUES (…), (…)</c>.</summary>
     private static List<SqlToken> Collapse(string sql, List<SqlToken> tokens)
     {
-        var result = new List<SqlToken>(tokens.Count);
+        if (!tokens.Exists(t => t.Kind == SqlTokenKind.Keyword && t.Canon is "IN" or "VALUES"))
+        {
+            return tokens; // nothing to collapse: no copy
+        }
+
+        var result = t_collapsed ??= new List<SqlToken>(64);
+        result.Clear();
         for (var i = 0; i < tokens.Count; i++)
         {
             var t = tokens[i];
@@ -186,20 +199,31 @@ internal static class SqlNormalizer
     /// <summary>Join the tokens with single spaces, except inside <c>t.col</c>, <c>f(x)</c>, <c>a[i]</c>, <c>x::int</c> and before <c>, ; )</c>.</summary>
     private static string Render(string sql, List<SqlToken> tokens)
     {
-        var sb = new StringBuilder(sql.Length);
-        SqlToken? previous = null;
-        foreach (var t in tokens)
+        // Each token is at most as long as its source text and adds at most one space.
+        var rented = System.Buffers.ArrayPool<char>.Shared.Rent(sql.Length + tokens.Count + 1);
+        try
         {
-            if (previous is { } p && NeedsSpace(sql, p, t))
+            var buffer = rented.AsSpan();
+            var length = 0;
+            for (var i = 0; i < tokens.Count; i++)
             {
-                sb.Append(' ');
+                var t = tokens[i];
+                if (i > 0 && NeedsSpace(sql, tokens[i - 1], t))
+                {
+                    buffer[length++] = ' ';
+                }
+
+                var text = t.Text(sql);
+                text.CopyTo(buffer[length..]);
+                length += text.Length;
             }
 
-            sb.Append(t.Text(sql));
-            previous = t;
+            return new string(buffer[..length]);
         }
-
-        return sb.ToString();
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(rented);
+        }
     }
 
     private static bool NeedsSpace(string sql, SqlToken previous, SqlToken current)

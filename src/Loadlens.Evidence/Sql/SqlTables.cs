@@ -74,6 +74,11 @@ internal static class SqlTables
     internal static HashSet<string> CommonTableExpressions(string sql, List<SqlToken> tokens)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (!tokens.Exists(t => t.Kind == SqlTokenKind.Keyword && t.Canon == "WITH"))
+        {
+            return names;
+        }
+
         for (var i = 0; i < tokens.Count; i++)
         {
             if (tokens[i].Kind != SqlTokenKind.Keyword || tokens[i].Canon != "WITH")
@@ -186,11 +191,9 @@ internal static class SqlTables
             return false;
         }
 
-        var parts = new List<string> { Unquote(tokens[i].Text(sql)) };
         var j = i + 1;
         while (j + 1 < tokens.Count && SqlNormalizer.IsPunct(sql, tokens[j], '.') && tokens[j + 1].IsIdentifier)
         {
-            parts.Add(Unquote(tokens[j + 1].Text(sql)));
             j += 2;
         }
 
@@ -199,7 +202,21 @@ internal static class SqlTables
             return false;
         }
 
-        name = string.Join('.', parts);
+        if (j == i + 1)
+        {
+            name = Unquote(tokens[i].Text(sql));
+        }
+        else
+        {
+            var parts = new List<string>();
+            for (var k = i; k < j; k += 2)
+            {
+                parts.Add(Unquote(tokens[k].Text(sql)));
+            }
+
+            name = string.Join('.', parts);
+        }
+
         next = j;
         return true;
     }
