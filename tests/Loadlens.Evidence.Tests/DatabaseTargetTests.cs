@@ -55,6 +55,10 @@ public class DatabaseTargetTests
         cs.SslMode.ShouldBe(SslMode.Disable);
         cs.Options.ShouldBe("-c default_transaction_read_only=on");
 
+        var v6 = DatabaseTarget.Parse("postgres://u@[::1]:5433/app");
+        new NpgsqlConnectionStringBuilder(v6.ConnectionString).Host.ShouldBe("::1");
+        v6.Display.ShouldBe("postgres://u@[::1]:5433/app");
+
         var plain = DatabaseTarget.Parse("postgresql://localhost/app");
         plain.Display.ShouldBe("postgres://localhost/app");
         new NpgsqlConnectionStringBuilder(plain.ConnectionString).Port.ShouldBe(5432);

@@ -137,7 +137,7 @@ internal sealed partial class DatabaseTarget
 
         var builder = new NpgsqlConnectionStringBuilder
         {
-            Host = uri.Host,
+            Host = uri.DnsSafeHost, // [::1] → ::1
             Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
             Database = database,
             Pooling = false,
