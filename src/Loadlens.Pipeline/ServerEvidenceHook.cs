@@ -27,16 +27,11 @@ public sealed class ServerEvidenceHook : IRunHook
     /// <param name="endPoint">Where the receiver listens (port 0 picks a free one).</param>
     /// <param name="allowRemote">Listen on a non-loopback address.</param>
     public ServerEvidenceHook(IPEndPoint endPoint, bool allowRemote = false)
-        : this(endPoint, allowRemote, static s => s)
-    {
-    }
-
-    internal ServerEvidenceHook(IPEndPoint endPoint, bool allowRemote, Func<string, string> normalize)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         _endPoint = endPoint;
         _allowRemote = allowRemote;
-        _normalize = normalize;
+        _normalize = static sql => Evidence.Sql.SqlNormalizer.Normalize(sql).Text;
     }
 
     /// <summary>The longest wait after a run for spans still in the app's exporter (batch exporters send every 5 s by default).</summary>

@@ -64,6 +64,28 @@ public sealed class ServerEvidenceHookTests : IDisposable
         var selectChefs = chefs.Statements.Single(s => s.Statement.StartsWith("SELECT id, name FROM chefs", StringComparison.Ordinal));
         selectChefs.PerRequestMean.ShouldBe(1);
         selectChefs.System.ShouldBe("sqlite");
+
+        // The per-chef query, its literal stripped, is one statement repeated 10 times one after another: an N+1.
+        var perChef = chefs.Statements.Single(s => s.Statement == "SELECT count(*) FROM bookings WHERE chef_id = ?");
+        perChef.PerRequestMean.ShouldBe(10);
+        perChef.PerRequestMax.ShouldBe(10);
+        perChef.RepeatedRequests.ShouldBe(chefs.Requests);
+        perChef.ExemplarTraceId.ShouldNotBeNull().Length.ShouldBe(32);
+        chef.Statements.ShouldHaveSingleItem().Statement.ShouldBe("SELECT id, name FROM chefs WHERE id = ?");
+
+        var findings = done.Analysis!.Findings;
+        var nPlusOne = findings.Where(f => f.RuleId == Loadlens.Analysis.RuleIds.NPlusOne).ShouldHaveSingleItem();
+        nPlusOne.Endpoint.ShouldBe(result.Endpoints[0].Name);
+        nPlusOne.Title.ShouldContain("SELECT count(*) FROM bookings WHERE chef_id = ?");
+        nPlusOne.Evidence.Single(e => e.Name == "repeatsPerRequest").Value.ShouldBe(10);
+        nPlusOne.Recommendation!.Text.ShouldContain(perChef.ExemplarTraceId!);
+        findings.ShouldNotContain(f => f.RuleId == Loadlens.Analysis.RuleIds.NPlusOne && f.Endpoint == result.Endpoints[1].Name); // one query: clean
+        findings.ShouldNotContain(f => f.RuleId == Loadlens.Analysis.RuleIds.QueuedBeforeApp);
+
+        // The console-free outputs show it too: summary.md's server-side table.
+        var summary = await File.ReadAllTextAsync(Path.Combine(outDir, "summary.md"));
+        summary.ShouldContain("## Server side (OpenTelemetry)");
+        summary.ShouldContain("`SELECT count(*) FROM bookings WHERE chef_id = ?`");
     }
 
     [Fact]
