@@ -20,6 +20,7 @@ public class SqlNormalizerTests
     [InlineData("SELECT * FROM chefs WHERE id IN (SELECT chef_id FROM bookings WHERE n > 3)", "SELECT * FROM chefs WHERE id IN (SELECT chef_id FROM bookings WHERE n > ?)")]
     [InlineData("SELECT * FROM t WHERE a = ? AND b = ?1 AND c = $2 AND d = :name AND e = @p0 AND f = %s AND g = %(who)s",
         "SELECT * FROM t WHERE a = ? AND b = ? AND c = ? AND d = ? AND e = ? AND f = ? AND g = ?")]
+    [InlineData("SELECT id, name FROM chefs WHERE id = $id AND k = $chef_2", "SELECT id, name FROM chefs WHERE id = ? AND k = ?")] // SQLite's $name parameters
     [InlineData("SELECT x::text, $1::int, (a)::bigint FROM t", "SELECT x::text, ?::int, (a)::bigint FROM t")]
     [InlineData("SELECT /* hint */ a -- trailing\nFROM t /* multi\nline */ WHERE b = 1", "SELECT a FROM t WHERE b = ?")]
     [InlineData("SELECT /* outer /* nested */ still comment */ a FROM t", "SELECT a FROM t")]

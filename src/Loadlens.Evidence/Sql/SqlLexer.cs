@@ -186,6 +186,19 @@ internal static class SqlLexer
                     tokens.Add(new SqlToken(SqlTokenKind.Literal, start, i - start, "?"));
                     continue;
                 }
+
+                // SQLite's named parameter $name (not a dollar quote: no closing $tag$ follows).
+                if (IsWordStart(At(s, i + 1)))
+                {
+                    i++;
+                    while (i < s.Length && (char.IsLetterOrDigit(s[i]) || s[i] == '_'))
+                    {
+                        i++;
+                    }
+
+                    tokens.Add(new SqlToken(SqlTokenKind.Parameter, start, i - start, "?"));
+                    continue;
+                }
             }
 
             if (c == ':')
