@@ -17,7 +17,7 @@ internal static class CompareCommand
     private static readonly Option<string?> MinEffect = new("--min-effect") { Description = "Smallest change that counts: a significant change below it is 'same' (default 5%)" };
     private static readonly Option<string?> FailOnRegression = new("--fail-on-regression") { Description = "Exit 1 when a gated metric got significantly worse by more than this, e.g. 10%" };
     private static readonly Option<string[]> Metric = new("--metric") { Description = "Gated metric (repeatable; default p95): mean, p50, p95, p99, max, throughput, error-rate, unfinished", AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string?> Format = new("--format", "-f") { Description = "Output: console (default), md, json, junit (or from the --out extension)" };
+    private static readonly Option<string?> Format = new("--format", "-f") { Description = "Output: console (default), md, json, junit, html (or from the --out extension)" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Write the --format document to this file" };
     private static readonly Option<string?> OutputDir = new("--output-dir") { Description = "Write comparison.md, comparison.json and comparison.junit.xml into this folder" };
     private static readonly Option<int?> Seed = new("--seed") { Description = "Bootstrap seed (default fixed: the same inputs give the same report)" };
@@ -60,17 +60,18 @@ internal static class CompareCommand
             ".md" or ".markdown" => "md",
             ".json" => "json",
             ".xml" => "junit",
+            ".html" or ".htm" => "html",
             _ => "console",
         };
         format = format is "markdown" ? "md" : format is "xml" ? "junit" : format;
-        if (format is not ("console" or "md" or "json" or "junit"))
+        if (format is not ("console" or "md" or "json" or "junit" or "html"))
         {
-            throw new InputFormatException($"--format must be console, md, json or junit, got '{format}'");
+            throw new InputFormatException($"--format must be console, md, json, junit or html, got '{format}'");
         }
 
         if (format == "console" && outPath is not null)
         {
-            throw new InputFormatException("--out writes a file: use --format md, json or junit (or a file name ending in .md, .json or .xml)");
+            throw new InputFormatException("--out writes a file: use --format md, json, junit or html (or a file name ending in .md, .json, .xml or .html)");
         }
 
         var comparison = ComparisonOptions.Default;

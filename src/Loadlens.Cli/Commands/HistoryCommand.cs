@@ -86,7 +86,7 @@ internal static class HistoryCommand
         var branch = new Option<string?>("--branch") { Description = "Only runs on this git branch" };
         var tags = TagOption("Only runs with this tag key=value (repeatable)");
         var limit = new Option<int?>("--limit", "-n") { Description = "Only the newest N runs" };
-        var format = FormatOption("console", "json", "md");
+        var format = FormatOption("console", "json", "md", "html");
         var command = new Command("trend", "A metric across saved runs with its change points (E-Divisive means, permutation test)") { scenario, endpoint, metric, branch, tags, limit, format };
         command.SetAction(async (parse, ct) =>
         {

@@ -62,9 +62,7 @@ internal static class RunCommand
         Hooks = [.. Shared.Hooks(parse), new ConsoleRunHook(cli)],
         Save = HistoryCommand.Save(parse, Tags, Save),
         Baseline = parse.GetValue(Baseline),
-        BaselineComparison = parse.GetValue(FailOnRegression) is { } fail
-            ? Analysis.Compare.ComparisonOptions.Default with { FailOnRegression = OptionText.Percentage(fail, "--fail-on-regression") }
-            : Analysis.Compare.ComparisonOptions.Default,
+        BaselineComparison = SharedOptions.BaselineComparison(parse, FailOnRegression),
         BaselineHistory = new HistoryOptions { Connection = parse.GetValue(HistoryCommand.Connection) },
     };
 }

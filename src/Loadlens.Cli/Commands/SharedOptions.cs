@@ -106,6 +106,12 @@ internal sealed class SharedOptions
         },
     };
 
+    /// <summary>The comparison with <c>--baseline</c> (run and sweep): the defaults, gated by <c>--fail-on-regression</c> when given.</summary>
+    public static Analysis.Compare.ComparisonOptions BaselineComparison(ParseResult parse, Option<string?> failOnRegression) =>
+        parse.GetValue(failOnRegression) is { } fail
+            ? Analysis.Compare.ComparisonOptions.Default with { FailOnRegression = OptionText.Percentage(fail, "--fail-on-regression") }
+            : Analysis.Compare.ComparisonOptions.Default;
+
     /// <summary>The hooks the options ask for: the OTLP receiver with <c>--otlp</c>.</summary>
     public IReadOnlyList<IRunHook> Hooks(ParseResult parse)
     {

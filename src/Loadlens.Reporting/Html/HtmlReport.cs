@@ -38,16 +38,19 @@ internal static class HtmlReport
         new EndpointTableSection(),
         new SweepStepsSection(),
         new SlaSection(),
+        new ComparisonSection(),
+        new TrendSection(),
         new ErrorsSection(),
         new NotesSection(),
         new AboutSection(),
     ];
 
-    /// <summary>Whether there is a page to write: a run with its analysis, or a sweep with its capacity report.</summary>
+    /// <summary>Whether there is a page to write: a run with its analysis, a sweep with its capacity report, a comparison or a trend.</summary>
     public static bool Supports(OutputContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return (context.Run is not null && context.Analysis is not null) || (context.Sweep is not null && context.Capacity is not null);
+        return (context.Run is not null && context.Analysis is not null) || (context.Sweep is not null && context.Capacity is not null)
+            || context.Comparison is not null || context.Trend is not null;
     }
 
     /// <summary>Render the page for <paramref name="context"/> with <paramref name="sections"/> (default <see cref="Sections"/>).</summary>
@@ -63,7 +66,11 @@ internal static class HtmlReport
             }
         }
 
-        var title = context.Run is { } run ? $"Load test report: {run.Name}" : $"Capacity sweep: {context.Sweep?.Name}";
+        var title = context.Run is { } run ? $"Load test report: {run.Name}"
+            : context.Sweep is { } sweep ? $"Capacity sweep: {sweep.Name}"
+            : context.Comparison is { } c ? $"Comparison: {c.Baseline.Name} → {c.Candidate.Name}"
+            : context.Trend is { } t ? $"Trend: {t.Endpoint} ({t.Scenario})"
+            : "Loadlens report";
         var html = new StringBuilder(256 * 1024);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
