@@ -194,7 +194,8 @@ public sealed class SingleWorkerPythonTests
         var all = string.Join("\n", findings.Select(f => f.GetProperty("ruleId").GetString() + ": " + f.GetProperty("title").GetString()));
         var overload = findings.Where(f => f.GetProperty("ruleId").GetString() == "no-steady-state").ShouldHaveSingleItem(all);
         Evidence(overload, "offeredRate").ShouldBe(80, 4);
-        Evidence(overload, "completedRate").ShouldBeInRange(20, 42);
+        Evidence(overload, "completedRate").ShouldBeInRange(5, 42); // ≈ 38 req/s on a quiet machine; the point is: well under 80
+        Evidence(overload, "completedRate").ShouldBeLessThan(0.9 * Evidence(overload, "offeredRate"));
         overload.GetProperty("title").GetString().ShouldStartWith("Offered 80 req/s, the server completed");
     }
 
