@@ -149,7 +149,7 @@ public sealed class CompareCommandTests(CompareRuns runs) : IClassFixture<Compar
 
         (await cli.RunAsync("compare", runs.Fast, runs.Slow, "--output-dir", dir)).ShouldBe(0, cli.Error.ToString());
 
-        System.IO.Directory.GetFiles(dir).Select(Path.GetFileName).ShouldBe(["comparison.json", "comparison.junit.xml", "comparison.md"], ignoreOrder: true);
+        System.IO.Directory.GetFiles(dir).Select(Path.GetFileName).ShouldBe(["comparison.json", "comparison.junit.xml", "comparison.md", "report.html"], ignoreOrder: true);
     }
 
     [Fact]

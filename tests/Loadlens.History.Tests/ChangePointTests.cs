@@ -127,7 +127,7 @@ public sealed class TrendOutputTests
         var context = Reporting.Outputs.OutputContext.ForTrend(trend);
         var registry = Reporting.Outputs.OutputRegistry.Default;
 
-        registry.Formats(context).ShouldBe(["json", "md"]);
+        registry.Formats(context).ShouldBe(["html", "json", "md"]); // report.html renders a trend too
         registry.TryGetDocumentWriter("md", context, out var md).ShouldBeTrue();
         var markdown = ((Reporting.Outputs.ITextOutputWriter)md!).Render(context);
         markdown.ShouldContain("# Trend: p95 of GET /api/orders (shop)");
