@@ -128,6 +128,11 @@ internal sealed class SharedOptions
 
         var text = parse.GetValue(Otlp) is { Length: > 0 } given ? given : "127.0.0.1:4318";
         var endPoint = OptionText.EndPoint(text, "--otlp");
+        if (!parse.GetValue(AllowRemote) && !System.Net.IPAddress.IsLoopback(endPoint.Address))
+        {
+            throw new InputFormatException($"--otlp: the receiver listens on loopback addresses only ({endPoint.Address} is not one); add --allow-remote to listen elsewhere");
+        }
+
         return [new ServerEvidenceHook(endPoint, parse.GetValue(AllowRemote)) { TraceContext = traceContext }];
     }
 
