@@ -23,6 +23,20 @@ public sealed class QuickModeAndGateTests
     }
 
     [Theory]
+    [InlineData("--otlp", "nonsense", "--otlp: 'nonsense' is not HOST:PORT")]
+    [InlineData("--otlp", "10.1.2.3:4318", "--otlp: the receiver listens on loopback addresses only (10.1.2.3 is not one)")]
+    [InlineData("--trace-context", "maybe", "--trace-context takes on or off, not 'maybe'")]
+    public async Task Bad_server_evidence_options_are_usage_errors_before_any_request(string option, string value, string message)
+    {
+        using var cli = new CliHarness();
+        var args = option == "--trace-context" ? new[] { "run", "http://127.0.0.1:9/x", "--otlp", "127.0.0.1:0", option, value } : ["run", "http://127.0.0.1:9/x", option, value];
+        var exit = await cli.RunAsync(args);
+        exit.ShouldBe(2);
+        cli.Error.ToString().ShouldContain(message);
+        cli.Error.ToString().ShouldNotContain("   at ");
+    }
+
+    [Theory]
     [InlineData("--user", "--users")]
     [InlineData("--duraton", "--duration")]
     [InlineData("--expect-staus", "--expect-status")]
