@@ -51,11 +51,7 @@ public sealed class ServerEvidenceHook : IRunHook
     {
         ArgumentNullException.ThrowIfNull(setup);
         await StopAsync().ConfigureAwait(false);
-        do
-        {
-            _tag = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
-        }
-        while (_tag == 0);
+        _tag = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue); // never 0: a fresh run tag per run
 
         var joiner = new TraceJoiner(_tag, _normalize);
         _joiner = joiner;
