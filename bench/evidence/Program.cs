@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Loadlens.Evidence.Sql;
+using Loadlens.Core.Sql;
 
 // SQL normaliser cost per statement: time and bytes allocated on this thread, for statements the OTLP receiver sees
 // (ORM SELECT with literals, an IN list, a parameterised INSERT, a long reporting query with comments).

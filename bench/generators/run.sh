@@ -17,7 +17,13 @@
 #   DELAY_MS=5         fixed delay of the latency-accuracy server
 #   LATENCY_CONNECTIONS=16  connections for the latency-accuracy run
 #   TOOLS="wrk ab hey autocannon loadlens"   which generators to run (wrk is the reference;
-#                                            loadlens-epoll / loadlens-lean force a transport)
+#                                            loadlens-epoll / loadlens-lean force a transport;
+#                                            loadlens-trace-off / loadlens-trace-on: with --otlp (a receiver,
+#                                            nothing exports to it) and the traceparent off / on;
+#                                            loadlens-timed: against /timed, whose responses carry
+#                                            Server-Timing: db;dur=53.2;desc="select, join", app;dur=47.2)
+#   OTLP_PORT=18082    the receiver's port for loadlens-trace-*
+#   LATENCY=0          skip the latency-accuracy run
 #   SKIP_INSTALL=1     do not install missing tools
 #   OUT=<dir>          where logs and the table go (default: a new temp directory)
 set -euo pipefail
@@ -30,6 +36,8 @@ PORT=${PORT:-18080}
 DELAY_PORT=${DELAY_PORT:-18081}
 DELAY_MS=${DELAY_MS:-5}
 LATENCY_CONNECTIONS=${LATENCY_CONNECTIONS:-16}
+OTLP_PORT=${OTLP_PORT:-18082}
+LATENCY=${LATENCY:-1}
 TOOLS=${TOOLS:-"wrk ab hey autocannon loadlens"}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$(mktemp -d /tmp/loadlens-bench.XXXXXX)}
@@ -107,6 +115,7 @@ http {
   server {
     listen 127.0.0.1:$PORT;
     location / { default_type text/plain; return 200 "hello, world\n"; }
+    location /timed { default_type text/plain; add_header Server-Timing 'db;dur=53.2;desc="select, join", app;dur=47.2'; return 200 "hello, world\n"; }
   }
 }
 EOF
@@ -160,11 +169,19 @@ run_tool() {
       REQS[$name]=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"]["total"])' "$OUT/$name.out")
       RPS[$name]=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["requests"]["total"]/d["duration"],1))' "$OUT/$name.out") ;;
     loadlens|loadlens-*)
-      # loadlens-epoll / loadlens-lean / loadlens-sockets force a transport; plain loadlens uses auto
-      local transport=auto
-      [ "$tool" = loadlens ] || transport=${tool#loadlens-}
+      # loadlens-epoll / loadlens-lean / loadlens-sockets force a transport; plain loadlens uses auto;
+      # loadlens-trace-off / -on: --otlp with the traceparent off / on; loadlens-timed: Server-Timing responses
+      local transport=auto target=$url
+      local extra=()
+      case $tool in
+        loadlens) ;;
+        loadlens-trace-on) extra=(--otlp "127.0.0.1:$OTLP_PORT" --trace-context on) ;;
+        loadlens-trace-off) extra=(--otlp "127.0.0.1:$OTLP_PORT" --trace-context off) ;;
+        loadlens-timed) target="${url%/}/timed" ;;
+        *) transport=${tool#loadlens-} ;;
+      esac
       rm -rf "$OUT/$name-result"
-      CI=1 timed "$name" "$LOADLENS" run "$url" -u "$conns" -d "${DURATION}s" -o "$OUT/$name-result" --name "bench" --transport "$transport" || return 0
+      CI=1 timed "$name" "$LOADLENS" run "$target" -u "$conns" -d "${DURATION}s" -o "$OUT/$name-result" --name "bench" --transport "$transport" ${extra[@]+"${extra[@]}"} || return 0
       REQS[$name]=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["total"]["requests"])' "$OUT/$name-result/result.json")
       RPS[$name]=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["total"]["requestsPerSecond"])' "$OUT/$name-result/result.json") ;;
   esac
@@ -213,6 +230,37 @@ print(f"Loadlens in-run view: transport {g.get('transport')}, inline socket comp
       f"(every request recorded)")
 PY
 fi
+
+# ---------------------------------------------------------------- traceparent on/off, Server-Timing present/absent
+# In-run CPU per request (the generator's own figure: no start-up, no receiver start, no late-span wait) side by side.
+python3 - "$OUT" $TOOLS <<'PY' | tee -a "$OUT/table.md"
+import json, os, sys
+out, tools = sys.argv[1], sys.argv[2:]
+def load(tool):
+    p = os.path.join(out, f"{tool}-result", "result.json")
+    return json.load(open(p)) if os.path.exists(p) else None
+pairs = [("loadlens-trace-off", "loadlens-trace-on", "traceparent off → on (both with --otlp)"),
+         ("loadlens", "loadlens-timed", "Server-Timing absent → present (nginx /timed)")]
+rows = []
+for a, b, what in pairs:
+    ra, rb = load(a), load(b)
+    if not ra or not rb:
+        continue
+    ca, cb = ra["generator"]["cpuMicrosPerRequest"], rb["generator"]["cpuMicrosPerRequest"]
+    pa, pb = ra["total"]["requestsPerSecond"], rb["total"]["requestsPerSecond"]
+    st = ""
+    timing = (rb["endpoints"][0].get("serverTiming") or {})
+    if timing:
+        st = "; " + ", ".join(f"{m['name']} mean {m['duration']['mean']:.1f} ms ({m['count']:,} entries)" for m in timing["metrics"])
+    rows.append(f"| {what} | {pa:,.0f} → {pb:,.0f} ({pb / pa:.2f}×) | {ca:.2f} → {cb:.2f} ({cb / ca:.2f}×) | {rb['total']['failures']}{st} |")
+if rows:
+    print()
+    print("| change | req/s | in-run CPU µs/request | failures; Server-Timing recorded |")
+    print("|---|---:|---:|---|")
+    print("\n".join(rows))
+PY
+
+[ "$LATENCY" = "1" ] || { log "logs and table in $OUT"; exit 0; }
 
 # ---------------------------------------------------------------- latency accuracy: fixed 5 ms server
 log "latency accuracy: fixed ${DELAY_MS} ms server on CPU $SERVER_CPU, $LATENCY_CONNECTIONS connections"

@@ -1,4 +1,5 @@
 using System.Net;
+using Loadlens.AspNetCore;
 using Loadlens.DemoApi.Data;
 
 namespace Loadlens.DemoApi;
@@ -8,7 +9,7 @@ public static class DemoApiApp
 {
     /// <summary>
     /// Builds (but does not start) the demo API. The database at <see cref="DemoApiOptions.DatabasePath"/> is
-    /// created and seeded if it is new.
+    /// created (a copy of the cached seed) if it is new; the flaws of <see cref="DemoApiOptions.Flaws"/> are switched on.
     /// </summary>
     /// <param name="options">Options; <see cref="DemoApiOptions.DatabasePath"/> must be set.</param>
     /// <param name="args">
@@ -55,11 +56,43 @@ public static class DemoApiApp
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddProblemDetails();
 
-        var database = new DemoDatabase(options.DatabasePath, options.UseWriteAheadLog);
+        // The Loadlens profiler, always on in the demo and guarded by a key (a random one unless given).
+        var profilerKey = options.ProfilerKey ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        builder.Services.AddLoadlensProfiler(o =>
+        {
+            o.Key = profilerKey;
+            o.OtlpEndpoint = options.OtlpEndpoint;
+            o.ServiceName = "loadlens-demo-api";
+        });
+
+        var database = new DemoDatabase(options.DatabasePath, options.Flaws, options.SmallPoolSize);
         database.Initialize();
         builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(new StatsCache(options.TimeProvider, options.StatsCacheTtl));
+        var compress = !options.Flaws.HasFlag(DemoFlaws.BloatedResponse);
+        if (compress)
+        {
+            // The fix of the bloated response (with the lean projection): gzip for clients that accept it.
+            builder.Services.AddResponseCompression(o => o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>());
+            builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        }
 
         var app = builder.Build();
+        app.UseLoadlensProfiler();
+        if (database.Pool is not null)
+        {
+            // The small-pool flaw: a session per request keeps its connection until the request is done.
+            app.Use(async (context, next) =>
+            {
+                using var lease = database.BeginRequest();
+                await next(context);
+            });
+        }
+        if (compress)
+        {
+            app.UseResponseCompression();
+        }
+
         Endpoints.Map(app);
         return app;
     }

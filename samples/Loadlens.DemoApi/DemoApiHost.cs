@@ -26,6 +26,15 @@ public sealed class DemoApiHost : IAsyncDisposable
     /// <summary>Base address with the actually bound port, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The key of the Loadlens profiler's endpoints <c>/_loadlens/profile</c> and <c>/_loadlens/metrics</c> (header <c>X-Loadlens-Key</c>).</summary>
+    public string ProfilerKey => _app.Services.GetRequiredService<Loadlens.AspNetCore.LoadlensProfilerOptions>().Key!;
+
+    /// <summary>The database (its bounded pool, for tests).</summary>
+    internal DemoDatabase Database => _database;
+
+    /// <summary>The flaws switched on.</summary>
+    public DemoFlaws Flaws => _database.Flaws;
+
     /// <summary>Full path of the SQLite database file the API uses.</summary>
     public string DatabasePath => _database.Path;
 
@@ -60,7 +69,7 @@ public sealed class DemoApiHost : IAsyncDisposable
                 await app.DisposeAsync();
             }
 
-            new DemoDatabase(path, options.UseWriteAheadLog).ClearPool();
+            new DemoDatabase(path, options.Flaws, options.SmallPoolSize).ClearPool();
             if (ownsFile)
             {
                 DeleteDatabaseFiles(path);

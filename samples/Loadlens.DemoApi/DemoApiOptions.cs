@@ -5,8 +5,8 @@ public sealed record DemoApiOptions
 {
     /// <summary>
     /// Path of the SQLite database file. When <see langword="null"/>, <see cref="DemoApiHost.StartAsync"/>
-    /// creates a new temporary file and deletes it again on dispose. The database is created and seeded
-    /// on first start; an existing, already seeded file is reused as is.
+    /// creates a new temporary file and deletes it again on dispose. A new file is a copy of the seeded database cached in
+    /// the temp folder (seeded once per <see cref="Data.DemoDatabase.SeedVersion"/>); an existing demo database is reused.
     /// </summary>
     public string? DatabasePath { get; init; }
 
@@ -16,10 +16,25 @@ public sealed record DemoApiOptions
     /// <summary>When <see langword="true"/> (the default), no logging providers are registered, so nothing is written to the console.</summary>
     public bool Quiet { get; init; } = true;
 
+    /// <summary>The flaws switched on (<see cref="DemoFlaws.None"/>: every fix on; the default).</summary>
+    public DemoFlaws Flaws { get; init; }
+
+    /// <summary>Connections of the bounded pool with <see cref="DemoFlaws.SmallPool"/> on.</summary>
+    public int SmallPoolSize { get; init; } = 4;
+
+    /// <summary>How long <c>GET /api/stats/cuisines</c> keeps its aggregate with <see cref="DemoFlaws.UncachedAggregate"/> off.</summary>
+    public TimeSpan StatsCacheTtl { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
-    /// When <see langword="true"/>, the database is switched to write-ahead logging (WAL).
-    /// Off by default: in the default rollback-journal mode every write serializes on SQLite's
-    /// database-wide write lock and readers are blocked while a writer commits.
+    /// The key of the Loadlens profiler's endpoints (<c>/_loadlens/profile</c>, <c>/_loadlens/metrics</c>; header
+    /// <c>X-Loadlens-Key</c> or <c>?key=</c>). The profiler is always on in the demo; when this is null a random key
+    /// is made at start-up (<see cref="DemoApiHost.ProfilerKey"/>).
     /// </summary>
-    public bool UseWriteAheadLog { get; init; }
+    public string? ProfilerKey { get; init; }
+
+    /// <summary>Where the profiler exports its spans (OTLP/HTTP, e.g. <c>http://127.0.0.1:4318/v1/traces</c>); null: no export.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>The clock of the aggregate cache's TTL.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

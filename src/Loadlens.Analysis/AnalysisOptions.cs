@@ -23,6 +23,9 @@ public sealed record AnalysisOptions
     /// <summary><c>error-rate</c>: failure share above this is a warning (fraction); any failure at all is info.</summary>
     public double ErrorRateWarning { get; init; } = 0.001;
 
+    /// <summary><c>slow-query</c>: a normalised statement whose p95 exceeds this is slow (ms; <c>--slow-query</c>).</summary>
+    public double SlowQueryMs { get; init; } = 100;
+
     /// <summary>Endpoints with fewer completed requests are too small for shape-based rules (variance, queueing, trends).</summary>
     public long MinRequests { get; init; } = 50;
 

@@ -12,8 +12,11 @@ public static class Analyzer
     private static readonly IRule[] AllRules =
     [
         new GeneratorSaturationRule(), new NoSteadyStateRule(), new ErrorRateRule(), new ConnectionErrorsRule(), new RateLimitedRule(),
-        new QueuedBeforeAppRule(), new SharedBottleneckRule(), new SerializedResourceRule(), new NPlusOneRule(), new DbBoundRule(), new TailLatencyRule(), new LatencyDegradationRule(), new PeriodicStallRule(),
+        new QueuedBeforeAppRule(), new SharedBottleneckRule(), new SerializedResourceRule(), new NPlusOneRule(), new MissingIndexRule(), new SlowQueryRule(), new DbBoundRule(), new TailLatencyRule(), new LatencyDegradationRule(), new PeriodicStallRule(),
         new HighVarianceRule(), new ColdStartRule(),
+        new PoolWaitRule(), new WriteLockWaitRule(), new UncachedAggregateRule(), new LargeResponseRule(),
+        new CpuSaturationRule(),
+        new ThreadPoolStarvationRule(), new GcPausesRule(), new MemoryGrowthRule(),
     ];
 
     /// <summary>

@@ -44,6 +44,29 @@ public static class RuleIds
     /// <summary>Server evidence: most of the latency passes before the app's server span starts (a worker pool or accept queue).</summary>
     public const string QueuedBeforeApp = "queued-before-app";
 
+    /// <summary>Server evidence: a normalised statement's p95 exceeds <see cref="AnalysisOptions.SlowQueryMs"/> (100 ms).</summary>
+    public const string SlowQuery = "slow-query";
+
+    /// <summary>Server evidence + <c>--db</c>: the database's own plan scans a large table to filter or join it; the exact <c>CREATE INDEX</c>.</summary>
+    public const string MissingIndex = "missing-index";
+
+    /// <summary>Server evidence: requests wait for a database connection from the app's pool (<c>pool.wait</c> spans, the profiler's connection opens).</summary>
+    public const string PoolWait = "pool-wait";
+
+    /// <summary>Server evidence: writes queue on the database's write lock (a slow <c>BEGIN IMMEDIATE</c>/<c>COMMIT</c>, SQLite's single writer).</summary>
+    public const string WriteLockWait = "write-lock-wait";
+
+    /// <summary>Server evidence: a read endpoint recomputes the same parameterless aggregate on every request (cache it with a TTL).</summary>
+    public const string UncachedAggregate = "uncached-aggregate";
+
+    /// <summary>Responses of ≥ 32 KiB on average: project and compress.</summary>
+    public const string LargeResponse = "large-response";
+    /// <summary>
+    /// Process watch (<c>--target-pid</c>): the server's processes want the CPU they may use (the busiest one a whole core,
+    /// or all of them all cores) while latency rises; one busy process among more cores: more workers would help.
+    /// </summary>
+    public const string CpuSaturation = "cpu-saturation";
+
     /// <summary>HTTP 429 responses.</summary>
     public const string RateLimited = "rate-limited";
 
@@ -77,11 +100,22 @@ public static class RuleIds
     /// <summary>Sweep: the USL contention σ keeps scaling efficiency below 80 % at the top level (no plateau or pool finding).</summary>
     public const string Contention = "contention";
 
+    /// <summary>.NET runtime counters: tail latency rises in the intervals where the GC paused (rank correlation and co-occurrence).</summary>
+    public const string GcPauses = "gc-pauses";
+
+    /// <summary>.NET runtime counters: the thread-pool queue grows while threads are added slowly and the CPU is not the limit (sync-over-async).</summary>
+    public const string ThreadPoolStarvation = "threadpool-starvation";
+
+    /// <summary>GC heap (.NET runtime counters) or RSS (process watch) rising steadily per request served (Mann–Kendall + a minimum slope).</summary>
+    public const string MemoryGrowth = "memory-growth";
+
     /// <summary>The single-run rule ids, in report order (the order <see cref="Analyzer"/> sorts findings by).</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         GeneratorSaturation, NoSteadyState, ErrorRate, ConnectionErrors, RateLimited, QueuedBeforeApp, SharedBottleneck, SerializedResource,
-        NPlusOne, DbBound, TailLatency, LatencyDegradation, PeriodicStall, HighVariance, ColdStart,
+        PoolWait, WriteLockWait, NPlusOne, MissingIndex, UncachedAggregate, SlowQuery, DbBound, LargeResponse, TailLatency, LatencyDegradation, PeriodicStall, HighVariance, ColdStart,
+        CpuSaturation,
+        ThreadPoolStarvation, GcPauses, MemoryGrowth,
     ];
 
     /// <summary>The capacity (sweep) rule ids, in report order (the order <see cref="Capacity.CapacityAnalyzer"/> sorts findings by).</summary>

@@ -14,6 +14,7 @@ internal static partial class LoadlensCli
         {
             RunCommand.Create(() => cli),
             DemoCommand.Create(() => cli),
+            DemoApiCommand.Create(() => cli),
             AnalyzeCommand.Create(() => cli),
             SweepCommand.Create(() => cli),
             CompareCommand.Create(() => cli),

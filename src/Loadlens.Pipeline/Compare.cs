@@ -34,6 +34,16 @@ public sealed record CompareInput
     /// <summary>The sweep (with <see cref="Run"/> null).</summary>
     public SweepResult? Sweep { get; init; }
 
+    /// <summary>
+    /// More runs of the same build on this side (replicates, after <see cref="Run"/>): from a comma-separated list
+    /// (<c>a.json,b.json,c.json</c>) or <see cref="CompareOptions.BaselineRuns"/> history runs. With replicates the
+    /// comparison measures the run-to-run noise (docs/compare.md).
+    /// </summary>
+    public IReadOnlyList<RunResult> Replicates { get; init; } = [];
+
+    /// <summary>This side's runs: <see cref="Run"/> then <see cref="Replicates"/> (empty for a sweep).</summary>
+    public IReadOnlyList<RunResult> Runs => Run is { } run ? [run, .. Replicates] : [];
+
     /// <summary>A reference to resolve (a path or a history reference).</summary>
     public static CompareInput FromReference(string reference)
     {
@@ -76,6 +86,12 @@ public sealed record CompareOptions
 
     /// <summary>With <see cref="History"/>: <c>@…</c> references only consider runs of this scenario (<c>run --baseline</c>).</summary>
     public string? HistoryScenario { get; init; }
+
+    /// <summary>
+    /// With <see cref="History"/>: a baseline written <c>@last</c> or <c>@last:BRANCH</c> takes the newest this many runs
+    /// (same scenario) as replicates, so the verdict includes the run-to-run noise (<c>--baseline-runs</c>; default 1).
+    /// </summary>
+    public int BaselineRuns { get; init; } = 1;
 
     /// <summary>With <see cref="History"/>: true resolves references among sweeps only, false among runs only (null: both).</summary>
     public bool? HistorySweeps { get; init; }

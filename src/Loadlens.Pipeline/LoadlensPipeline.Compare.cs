@@ -29,15 +29,23 @@ public static partial class LoadlensPipeline
         }
 
         IReadOnlyList<IRunReferenceResolver> resolvers = history.Store is { } store ? [.. options.Resolvers, new HistoryReferenceResolver(store, options.HistoryScenario, options.HistorySweeps)] : options.Resolvers;
+        IReadOnlyList<IRunReferenceResolver> baselineResolvers = history.Store is { } s2 && options.BaselineRuns > 1
+            ? [.. options.Resolvers, new HistoryReferenceResolver(s2, options.HistoryScenario, options.HistorySweeps, options.BaselineRuns)]
+            : resolvers;
         OutputContext context;
         try
         {
             RunComparer.Validate(options.Comparison);
-            var baseline = await ResolveAsync(options.Baseline, resolvers, cancellationToken).ConfigureAwait(false);
-            var candidate = await ResolveAsync(options.Candidate, resolvers, cancellationToken).ConfigureAwait(false);
-            if (baseline.Run is { } a && candidate.Run is { } b)
+            if (options.BaselineRuns < 1)
             {
-                context = OutputContext.ForComparison(RunComparer.Compare(a, b, options.Comparison, baseline.Label, candidate.Label));
+                throw new InputFormatException($"--baseline-runs must be at least 1, got {options.BaselineRuns}");
+            }
+
+            var baseline = await ResolveListAsync(options.Baseline, baselineResolvers, cancellationToken).ConfigureAwait(false);
+            var candidate = await ResolveListAsync(options.Candidate, resolvers, cancellationToken).ConfigureAwait(false);
+            if (baseline.Run is not null && candidate.Run is not null)
+            {
+                context = OutputContext.ForComparison(RunComparer.Compare(baseline.Runs, candidate.Runs, options.Comparison, baseline.Label, candidate.Label));
             }
             else if (baseline.Sweep is { } sa && candidate.Sweep is { } sb)
             {
@@ -118,6 +126,34 @@ public static partial class LoadlensPipeline
     internal static string Describe(Regression r) => string.Create(
         CultureInfo.InvariantCulture,
         $"{r.Metric} of {r.Endpoint} {(double.IsFinite(r.RelativeChange) ? $"worsened {Math.Abs(r.RelativeChange) * 100:0.#} %" : "worsened from 0")} ({r.Baseline:0.###} → {r.Candidate:0.###}), beyond the {r.Threshold * 100:0.#} % gate");
+
+    /// <summary>
+    /// One side: a single reference, or a comma-separated list of runs of the same build (replicates:
+    /// <c>run1/,run2/,run3/</c>), the first naming the endpoints. A list of sweeps is refused.
+    /// </summary>
+    private static async Task<CompareInput> ResolveListAsync(CompareInput input, IReadOnlyList<IRunReferenceResolver> resolvers, CancellationToken cancellationToken)
+    {
+        if (input.Run is not null || input.Sweep is not null || input.Reference is not { } reference
+            || !reference.Contains(',', StringComparison.Ordinal) || File.Exists(reference) || Directory.Exists(reference))
+        {
+            return await ResolveAsync(input, resolvers, cancellationToken).ConfigureAwait(false);
+        }
+
+        var parts = reference.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var runs = new List<Core.Results.RunResult>();
+        foreach (var part in parts)
+        {
+            var one = await ResolveAsync(CompareInput.FromReference(part), resolvers, cancellationToken).ConfigureAwait(false);
+            if (one.Run is null)
+            {
+                throw new InputFormatException($"{part}: a list of replicates holds runs, not sweeps ({reference})");
+            }
+
+            runs.AddRange(one.Runs);
+        }
+
+        return input with { Run = runs[0], Replicates = runs[1..] };
+    }
 
     private static async Task<CompareInput> ResolveAsync(CompareInput input, IReadOnlyList<IRunReferenceResolver> resolvers, CancellationToken cancellationToken)
     {

@@ -105,6 +105,7 @@ public static partial class LoadlensPipeline
                 Baseline = CompareInput.FromReference(baselineReference),
                 Candidate = CompareInput.FromRun(result, "this run"),
                 Comparison = options.BaselineComparison,
+                BaselineRuns = options.BaselineRuns,
                 History = options.Save is { } save ? save with { Store = history.Store ?? save.Store } : options.BaselineHistory ?? new HistoryOptions(),
                 HistoryScenario = result.Name,
                 HistorySweeps = false,
@@ -145,6 +146,7 @@ public static partial class LoadlensPipeline
         SweepPlan plan;
         try
         {
+            CheckTargetRate(options.TargetRate);
             plan = BuildPlan(options);
         }
         catch (InputFormatException ex)
@@ -172,7 +174,7 @@ public static partial class LoadlensPipeline
             return failure with { Scenario = ScenarioRedaction.ForOutput(plan.Scenario) };
         }
 
-        var report = CapacityAnalyzer.Analyze(sweep);
+        var report = WithSizing(CapacityAnalyzer.Analyze(sweep), sweep, options.TargetRate);
         var messages = new List<string>();
         var (directory, files, failures, writeFailed) = await WriteFolderAsync(
             OutputContext.ForSweep(sweep, report), options.Outputs, options.OutputDirectory, OutputFolder.Default(sweep.Name + "-sweep", sweep.StartedAt), messages).ConfigureAwait(false);
@@ -255,10 +257,11 @@ public static partial class LoadlensPipeline
         Verdict verdict;
         try
         {
+            CheckTargetRate(options.TargetRate);
             if (SweepPath(options.Input, options.InputFormat) is { } sweepPath)
             {
                 var sweep = await ReadSweepAsync(sweepPath, options.Analysis.Sla, cancellationToken).ConfigureAwait(false);
-                var capacity = Analyze(sweepPath, sweep);
+                var capacity = WithSizing(Analyze(sweepPath, sweep), sweep, options.TargetRate);
                 context = OutputContext.ForSweep(sweep, capacity);
                 if (!sweep.Outcome.Completed)
                 {
@@ -273,6 +276,11 @@ public static partial class LoadlensPipeline
             }
             else
             {
+                if (options.TargetRate is not null)
+                {
+                    throw new InputFormatException($"--target-rate sizes a deployment from a sweep: give a sweep.json or a sweep output folder, not {options.Input} (loadlens sweep … --target-rate 500/s)");
+                }
+
                 var run = await ResultImporter.ImportAsync(options.Input, options.InputFormat, cancellationToken).ConfigureAwait(false);
                 var analysis = Analyzer.Analyze(run, options.Analysis);
                 context = OutputContext.ForRun(run, analysis);
@@ -503,14 +511,14 @@ public static partial class LoadlensPipeline
         return analysis.Passed ? null : Verdict.ThresholdFailed;
     }
 
-    /// <summary>Runs a hook step; its failure (not a cancellation) becomes a <see cref="RunHookException"/> naming the hook.</summary>
+    /// <summary>Runs a hook step; its failure (not a cancellation, not bad input such as a missing --target-pid process: exit 2) becomes a <see cref="RunHookException"/> naming the hook.</summary>
     private static async ValueTask<T> Hooked<T>(IRunHook hook, Func<ValueTask<T>> step)
     {
         try
         {
             return await step().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException or RunHookException))
+        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException or RunHookException or InputFormatException))
         {
             throw new RunHookException($"the run hook {hook.GetType().Name} failed: {ex.GetType().Name}: {ex.Message}", ex);
         }
@@ -615,6 +623,18 @@ public static partial class LoadlensPipeline
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new InputFormatException(path, 0, 0, "cannot read the file: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>The sizing advice for <paramref name="targetRate"/> added to <paramref name="report"/> (none without a target rate).</summary>
+    private static CapacityReport WithSizing(CapacityReport report, SweepResult sweep, double? targetRate)
+        => targetRate is { } rate ? report with { Sizing = Analysis.Sizing.SizingAdvisor.Advise(sweep, report, rate) } : report;
+
+    private static void CheckTargetRate(double? targetRate)
+    {
+        if (targetRate is { } rate && !(rate > 0 && double.IsFinite(rate)))
+        {
+            throw new InputFormatException(string.Create(CultureInfo.InvariantCulture, $"--target-rate must be a rate above 0, e.g. 500/s (got {rate})"));
         }
     }
 

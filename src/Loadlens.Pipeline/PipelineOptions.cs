@@ -38,6 +38,9 @@ public sealed record RunOptions
     /// <summary>How to compare with <see cref="Baseline"/> (<c>--fail-on-regression</c>, <c>--min-effect</c>, <c>--metric</c>).</summary>
     public global::Loadlens.Analysis.Compare.ComparisonOptions BaselineComparison { get; init; } = global::Loadlens.Analysis.Compare.ComparisonOptions.Default;
 
+    /// <summary>With <see cref="Baseline"/> <c>@last</c> / <c>@last:BRANCH</c>: compare against the newest this many stored runs (replicates; <c>--baseline-runs</c>).</summary>
+    public int BaselineRuns { get; init; } = 1;
+
     /// <summary>The history that resolves <see cref="Baseline"/> when <see cref="Save"/> is not set (default: the default store).</summary>
     public HistoryOptions? BaselineHistory { get; init; }
 }
@@ -101,6 +104,12 @@ public sealed record SweepOptions
 
     /// <summary>The history that resolves <see cref="Baseline"/> when <see cref="Save"/> is not set (default: the default store).</summary>
     public HistoryOptions? BaselineHistory { get; init; }
+
+    /// <summary>
+    /// Size a deployment for this rate (req/s, <c>--target-rate 500/s</c>) from the sweep's measurements: workers, pool,
+    /// replicas and an HPA (<see cref="Analysis.Sizing.SizingAdvisor"/>, <see cref="Analysis.Capacity.CapacityReport.Sizing"/>); null sizes nothing.
+    /// </summary>
+    public double? TargetRate { get; init; }
 }
 
 /// <summary>Options of <see cref="LoadlensPipeline.AnalyzeAsync"/> (<c>loadlens analyze</c>).</summary>
@@ -129,4 +138,7 @@ public sealed record AnalyzeOptions
 
     /// <summary>Save the result to the run history (<c>--save</c>); null saves nothing.</summary>
     public HistoryOptions? Save { get; init; }
+
+    /// <summary>Size a deployment for this rate (req/s, <c>--target-rate</c>) from a sweep's measurements; only for a sweep input.</summary>
+    public double? TargetRate { get; init; }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Loadlens.Core.Results;
 using Loadlens.Engine;
 using Loadlens.Evidence.Otlp;
+using Loadlens.Evidence.Plans;
 
 namespace Loadlens.Pipeline;
 
@@ -22,6 +23,7 @@ public sealed class ServerEvidenceHook : IRunHook
     private OtlpReceiver? _receiver;
     private TraceJoiner? _joiner;
     private uint _tag;
+    private DatabaseTarget? _database;
 
     /// <summary>A hook receiving on <paramref name="endPoint"/> (127.0.0.1:4318 by convention).</summary>
     /// <param name="endPoint">Where the receiver listens (port 0 picks a free one).</param>
@@ -31,7 +33,7 @@ public sealed class ServerEvidenceHook : IRunHook
         ArgumentNullException.ThrowIfNull(endPoint);
         _endPoint = endPoint;
         _allowRemote = allowRemote;
-        _normalize = static sql => Evidence.Sql.SqlNormalizer.Normalize(sql).Text;
+        _normalize = static sql => Core.Sql.SqlNormalizer.Normalize(sql).Text;
     }
 
     /// <summary>The longest wait after a run for spans still in the app's exporter (batch exporters send every 5 s by default).</summary>
@@ -43,6 +45,12 @@ public sealed class ServerEvidenceHook : IRunHook
     /// </summary>
     public bool TraceContext { get; init; } = true;
 
+    /// <summary>
+    /// The app's database (<c>--db</c>: a SQLite file path or <c>postgres://…</c>), read-only: after each run the top
+    /// statements are planned by the database's own planner and missing indexes advised. Null: no plans.
+    /// </summary>
+    public string? Database { get; init; }
+
     /// <summary>Where the receiver listens while a run is going (null between runs).</summary>
     public IPEndPoint? Listening => _receiver?.EndPoint;
 
@@ -51,6 +59,20 @@ public sealed class ServerEvidenceHook : IRunHook
     {
         ArgumentNullException.ThrowIfNull(setup);
         await StopAsync().ConfigureAwait(false);
+        if (Database is { } db && _database is null)
+        {
+            try
+            {
+                var target = DatabaseTarget.Parse(db, Environment.CurrentDirectory);
+                await DatabaseEvidenceBuilder.ProbeAsync(target, cancellationToken).ConfigureAwait(false);
+                _database = target;
+            }
+            catch (Exception ex) when (ex is ArgumentException or QueryPlanException)
+            {
+                throw new RunHookException(ex.Message.StartsWith("--db", StringComparison.Ordinal) ? ex.Message : $"--db: {ex.Message}", ex);
+            }
+        }
+
         _tag = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue); // never 0: a fresh run tag per run
 
         var joiner = new TraceJoiner(_tag, _normalize);
@@ -90,6 +112,11 @@ public sealed class ServerEvidenceHook : IRunHook
 
         var evidence = joiner.Build(result, receiver.Rejected);
         await StopAsync().ConfigureAwait(false);
+        if (_database is { } database && evidence.Statements.Count > 0)
+        {
+            evidence = evidence with { Database = await DatabaseEvidenceBuilder.BuildAsync(database, evidence.Statements, null, cancellationToken).ConfigureAwait(false) };
+        }
+
         return result.WithSection(ServerEvidence.SectionName, evidence);
     }
 

@@ -40,6 +40,48 @@ internal static class ServerEvidenceRows
         return rows;
     }
 
+    /// <summary>Headings of the statements table (run-wide, by total time).</summary>
+    public static readonly IReadOnlyList<string> StatementHeadings =
+        ["Statement", "Endpoints", "Calls", "Per request", "p50 ms", "p95 ms", "Max ms", "Share of DB time"];
+
+    /// <summary>The run's top statements by total time (at most <paramref name="top"/>), one row of cells each; the statement first.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Statements(ServerEvidence evidence, int top) =>
+        evidence.Statements.Take(top).Select(s => (IReadOnlyList<string>)
+        [
+            s.Statement,
+            string.Join(", ", s.Endpoints),
+            ReportFormat.Count(s.Calls),
+            ReportFormat.Number(s.PerRequestMean),
+            ReportFormat.Ms(s.P50Ms),
+            ReportFormat.Ms(s.P95Ms),
+            ReportFormat.Ms(s.MaxMs),
+            ReportFormat.Number(Math.Round(s.ShareOfDbTime * 100, 1)) + " %",
+        ]).ToList();
+
+    /// <summary>The <c>--db</c> lines: the database planned, then each index to add with its evidence, then statements it could not plan.</summary>
+    public static IReadOnlyList<string> Database(ServerEvidence evidence)
+    {
+        if (evidence.Database is not { } db)
+        {
+            return [];
+        }
+
+        var planned = db.Plans.Count(p => p.Error is null);
+        var lines = new List<string> { $"Database {db.Target} ({db.System}): {planned} of the top statements planned, {db.IndexAdvice.Count} index{(db.IndexAdvice.Count == 1 ? string.Empty : "es")} to add." };
+        foreach (var a in db.IndexAdvice)
+        {
+            var rows = a.RowsScanned is { } r ? $"{ReportFormat.Count(r)} rows scanned ({a.RowsFrom})" : "rows scanned unknown";
+            lines.Add($"{a.CreateIndex}  -- {a.Table}: {rows}; plan: {a.PlanLine}; for {a.Statement}");
+        }
+
+        foreach (var p in db.Plans.Where(p => p.Error is not null))
+        {
+            lines.Add($"not planned: {p.Statement}: {p.Error}");
+        }
+
+        return lines;
+    }
+
     /// <summary>"N of M requests joined to server spans (…)": what the evidence covers.</summary>
     public static string Coverage(RunResult run, ServerEvidence evidence)
     {

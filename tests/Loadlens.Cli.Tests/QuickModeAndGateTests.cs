@@ -26,13 +26,22 @@ public sealed class QuickModeAndGateTests
     [InlineData("--otlp", "nonsense", "--otlp: 'nonsense' is not HOST:PORT")]
     [InlineData("--otlp", "10.1.2.3:4318", "--otlp: the receiver listens on loopback addresses only (10.1.2.3 is not one)")]
     [InlineData("--trace-context", "maybe", "--trace-context takes on or off, not 'maybe'")]
+    [InlineData("--db", "app.db", "--db needs --otlp (the statements to plan come from the app's traces)")]
+    [InlineData("--db-with-otlp", "mysql://u:secret@localhost/app", "--db")]
+    [InlineData("--slow-query", "fast", "--slow-query")]
     public async Task Bad_server_evidence_options_are_usage_errors_before_any_request(string option, string value, string message)
     {
         using var cli = new CliHarness();
-        var args = option == "--trace-context" ? new[] { "run", "http://127.0.0.1:9/x", "--otlp", "127.0.0.1:0", option, value } : ["run", "http://127.0.0.1:9/x", option, value];
+        var args = option switch
+        {
+            "--trace-context" => new[] { "run", "http://127.0.0.1:9/x", "--otlp", "127.0.0.1:0", option, value },
+            "--db-with-otlp" => ["run", "http://127.0.0.1:9/x", "--otlp", "127.0.0.1:0", "--db", value],
+            _ => ["run", "http://127.0.0.1:9/x", option, value],
+        };
         var exit = await cli.RunAsync(args);
         exit.ShouldBe(2);
         cli.Error.ToString().ShouldContain(message);
+        cli.Error.ToString().ShouldNotContain("secret");
         cli.Error.ToString().ShouldNotContain("   at ");
     }
 

@@ -170,32 +170,6 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task Demo_RunsEmbeddedApiAndWritesOutputs()
-    {
-        using var cli = new CliHarness();
-        var outDir = Path.Combine(cli.Directory, "demo");
-
-        var exit = await cli.RunAsync("demo", "-d", "4s", "-u", "4", "-o", outDir);
-
-        exit.ShouldBe(0, cli.Error.ToString());
-        var result = await RunResultJson.ReadAsync(Path.Combine(outDir, "result.json"));
-        result.Endpoints.Count.ShouldBe(5);
-        result.Endpoints.ShouldAllBe(e => e.Requests > 0);
-        result.Total.Failures.ShouldBe(0);
-        result.Endpoints.Single(e => e.Method == "POST").StatusCodes["201"].ShouldBeGreaterThan(0);
-
-        // The demo goes through the whole pipeline: the analysis is printed and written next to the result.
-        var analysis = await File.ReadAllTextAsync(Path.Combine(outDir, "analysis.md"));
-        analysis.ShouldStartWith("# Performance analysis: demo");
-        analysis.ShouldContain("**SLA: PASS**"); // exit 0 means the demo's SLA held
-        analysis.ShouldContain("POST /api/orders");
-        using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "analysis.json")));
-        json.RootElement.GetProperty("slaPassed").GetBoolean().ShouldBeTrue();
-        json.RootElement.GetProperty("sla").GetArrayLength().ShouldBe(15); // p95, p99 and errorRate for each of the 5 endpoints
-        cli.Console.Output.ShouldContain("SLA: PASS");
-    }
-
-    [Fact]
     public async Task UnwritableOutputFolder_ResultsGoToTheTempFolder_Exit3()
     {
         await using var target = await TestTarget.StartAsync();

@@ -8,7 +8,7 @@ namespace Loadlens.Cli.Tests;
 /// The CLI against a real Flask app behind <c>gunicorn -w 1</c> (one synchronous worker), with the app's own
 /// request count as the oracle.
 /// </summary>
-[Collection("gunicorn")]
+[Collection("exclusive-load")] // never beside another load-generating class of this assembly: generator-saturation reads this process's CPU
 public sealed class SingleWorkerPythonTests
 {
     [Fact]
@@ -161,7 +161,8 @@ public sealed class SingleWorkerPythonTests
         var findings = Findings(doc);
         var all = string.Join("\n", findings.Select(f => f.GetProperty("ruleId").GetString() + ": " + f.GetProperty("title").GetString()));
         var filling = findings.Where(f => f.GetProperty("ruleId").GetString() == "no-steady-state").ShouldHaveSingleItem(all);
-        findings.ShouldNotContain(f => f.GetProperty("ruleId").GetString() == "generator-saturation", all); // its CPU was idle
+        // generator-saturation is not asserted absent here: beside the other test assemblies on a 2-core CI machine the
+        // generator can really fall behind 200 users (its constructed cases are in Loadlens.Analysis.Tests).
         findings.ShouldNotContain(f => f.GetProperty("ruleId").GetString() == "latency-degradation", all);
         Evidence(filling, "users").ShouldBe(200);
         var x = Evidence(filling, "throughput");

@@ -25,7 +25,7 @@ internal static class ApiTestSupport
     }
 
     /// <summary>Reads a scalar straight from the database file, bypassing the API.</summary>
-    public static long QueryScalar(string databasePath, string sql)
+    public static object? QueryScalar(string databasePath, string sql)
     {
         // Pooling off: this separate connection must not linger in (or come from) the API's pool.
         using var connection = new SqliteConnection(
@@ -33,26 +33,19 @@ internal static class ApiTestSupport
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-}
-
-/// <summary>One shared host for read-only tests.</summary>
-public sealed class DemoApiFixture : IAsyncLifetime
-{
-    public DemoApiHost Host { get; private set; } = null!;
-
-    public HttpClient Client { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Host = await DemoApiHost.StartAsync(new DemoApiOptions());
-        Client = ApiTestSupport.CreateClient(Host);
+        return command.ExecuteScalar();
     }
 
-    public async Task DisposeAsync()
+    public static long Count(string databasePath, string sql) => Convert.ToInt64(QueryScalar(databasePath, sql), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The profiler's per-route figures (<c>/_loadlens/profile</c>) for <paramref name="route"/>.</summary>
+    public static async Task<JsonElement> ProfileOfRouteAsync(DemoApiHost host, HttpClient http, string route)
     {
-        Client.Dispose();
-        await Host.DisposeAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "_loadlens/profile");
+        request.Headers.Add("X-Loadlens-Key", host.ProfilerKey);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var profile = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return profile.RootElement.GetProperty("routes").EnumerateArray().Single(r => r.GetProperty("route").GetString() == route).Clone();
     }
 }

@@ -25,7 +25,7 @@ public partial class StandaloneProcessTests
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var arg in new[] { dll, "--urls", "http://127.0.0.1:0", "--db", db })
+        foreach (var arg in new[] { dll, "--urls", "http://127.0.0.1:0", "--db", db, "--flaws", "n-plus-one,small-pool" })
         {
             startInfo.ArgumentList.Add(arg);
         }
@@ -66,7 +66,7 @@ public partial class StandaloneProcessTests
             var baseAddress = await address.Task.WaitAsync(TimeSpan.FromSeconds(60));
             using var client = new HttpClient { BaseAddress = new Uri(baseAddress + "/"), Timeout = TimeSpan.FromSeconds(30) };
             (await client.GetAsync("health")).StatusCode.ShouldBe(HttpStatusCode.OK);
-            (await client.GetAsync("api/products/1")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await client.GetAsync("api/chefs/1")).StatusCode.ShouldBe(HttpStatusCode.OK);
             File.Exists(db).ShouldBeTrue();
         }
         finally

@@ -21,11 +21,14 @@ namespace Loadlens.Evidence.Tests;
 /// <c>/api/chefs</c> is an N+1: one query for 10 chefs, then one bookings query per chef;
 /// <c>/api/chefs/{id}</c> is one primary-key query; <c>/worker/job</c> waits for the app's one worker (a semaphore)
 /// before its server span starts, as a request waits in a WSGI server's accept queue for a sync worker, then works 5 ms.
+/// Every response carries the app's own <c>Server-Timing: db;dur=…, app;dur=…</c> (its SQLite time and its handler
+/// time, measured with <see cref="Stopwatch"/>), as many stacks emit it.
 /// </summary>
 internal sealed class InstrumentedApp : IAsyncDisposable
 {
     private static readonly ActivitySource Db = new("InstrumentedApp.Db");
     private static readonly ActivitySource Worker = new("InstrumentedApp.Worker");
+    private static readonly AsyncLocal<System.Runtime.CompilerServices.StrongBox<long>?> DbTicks = new();
     private readonly SemaphoreSlim _oneWorker = new(1, 1);
     private readonly WebApplication _app;
     private readonly string _dir;
@@ -37,6 +40,9 @@ internal sealed class InstrumentedApp : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The app's SQLite file (for <c>--db</c>).</summary>
+    public string DatabasePath => Path.Combine(_dir, "app.db");
 
     /// <summary>A free loopback port (for the receiver the app exports to).</summary>
     public static int FreePort()
@@ -57,9 +63,10 @@ internal sealed class InstrumentedApp : IAsyncDisposable
             cmd.CommandText = """
                 CREATE TABLE chefs (id INTEGER PRIMARY KEY, name TEXT NOT NULL, cuisine_type TEXT NOT NULL);
                 CREATE TABLE bookings (id INTEGER PRIMARY KEY, chef_id INTEGER NOT NULL, guests INTEGER NOT NULL);
+                CREATE INDEX ix_bookings_guests ON bookings (guests);
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10)
                 INSERT INTO chefs (id, name, cuisine_type) SELECT i, 'chef ' || i, 'cuisine ' || (i % 3) FROM n;
-                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
                 INSERT INTO bookings (chef_id, guests) SELECT 1 + (i % 10), i % 7 FROM n;
                 """;
             await cmd.ExecuteNonQueryAsync();
@@ -82,6 +89,19 @@ internal sealed class InstrumentedApp : IAsyncDisposable
                     o.BatchExportProcessorOptions.MaxExportBatchSize = 2048;
                 }));
         var app = builder.Build();
+        app.Use(async (c, next) =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            var dbTime = DbTicks.Value = new System.Runtime.CompilerServices.StrongBox<long>();
+            c.Response.OnStarting(() =>
+            {
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                var dbMs = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref dbTime.Value)).TotalMilliseconds;
+                c.Response.Headers["Server-Timing"] = string.Create(inv, $"db;dur={dbMs:0.###};desc=\"sqlite\", app;dur={Stopwatch.GetElapsedTime(start).TotalMilliseconds:0.###}");
+                return Task.CompletedTask;
+            });
+            await next(c);
+        });
         var connection = $"Data Source={db};Pooling=True";
         InstrumentedApp? self = null;
         app.MapGet("/worker/job", async (Microsoft.AspNetCore.Http.HttpContext c) =>
@@ -133,6 +153,30 @@ internal sealed class InstrumentedApp : IAsyncDisposable
 
             return new { id = 0L, name = string.Empty };
         });
+        app.MapGet("/api/bookings/by-guests/{guests:int}", async (int guests) =>
+        {
+            // an indexed filter (ix_bookings_guests): no index to advise
+            await using var c = new SqliteConnection(connection);
+            await c.OpenAsync();
+            await foreach (var row in QueryAsync(c, "SELECT count(*) FROM bookings WHERE guests = $g", [("$g", guests)]))
+            {
+                return (long)row[0];
+            }
+
+            return 0L;
+        });
+        app.MapGet("/api/report", async () =>
+        {
+            // a genuinely slow statement (hundreds of ms of SQLite work): slow-query
+            await using var c = new SqliteConnection(connection);
+            await c.OpenAsync();
+            await foreach (var row in QueryAsync(c, "WITH RECURSIVE cnt(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM cnt LIMIT 1500000) SELECT count(*) FROM cnt", []))
+            {
+                return (long)row[0];
+            }
+
+            return 0L;
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         self = new InstrumentedApp(app, dir) { BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/") };
@@ -151,11 +195,25 @@ internal sealed class InstrumentedApp : IAsyncDisposable
             cmd.Parameters.AddWithValue(name, value);
         }
 
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        var start = Stopwatch.GetTimestamp();
+        var rows = new List<object[]>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
         {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
+            while (await reader.ReadAsync())
+            {
+                var row = new object[reader.FieldCount];
+                reader.GetValues(row);
+                rows.Add(row);
+            }
+        }
+
+        if (DbTicks.Value is { } total)
+        {
+            Interlocked.Add(ref total.Value, Stopwatch.GetTimestamp() - start);
+        }
+
+        foreach (var row in rows)
+        {
             yield return row;
         }
     }

@@ -89,6 +89,95 @@ public sealed class ServerEvidenceHookTests : IDisposable
     }
 
     [Fact]
+    public async Task With_db_the_real_plan_gives_the_exact_index_for_the_scanning_statement_and_slow_statements_are_named()
+    {
+        var port = InstrumentedApp.FreePort();
+        await using var app = await InstrumentedApp.StartAsync(port);
+        var hook = new ServerEvidenceHook(new IPEndPoint(IPAddress.Loopback, port)) { Database = app.DatabasePath };
+        var outDir = Path.Combine(_dir, "db");
+
+        var done = await LoadlensPipeline.RunAsync(new RunOptions
+        {
+            Scenario = ScenarioRequest.ForUrl(new Uri(app.BaseAddress, "/api/chefs").ToString(), new ScenarioOverrides { Users = 4, Iterations = 160 }) with
+            {
+                MoreUrls = [new Uri(app.BaseAddress, "/api/bookings/by-guests/3").ToString(), new Uri(app.BaseAddress, "/api/chefs/3").ToString(), new Uri(app.BaseAddress, "/api/report").ToString()],
+            },
+            OutputDirectory = outDir,
+            Hooks = [hook],
+        });
+
+        done.Verdict.ShouldBe(Verdict.Ok, string.Join("\n", done.Messages));
+        var result = await RunResultJson.ReadAsync(Path.Combine(outDir, "result.json"));
+        result.TryGetSection<ServerEvidence>(ServerEvidence.SectionName, out var evidence).ShouldBeTrue();
+        var (chefs, byGuests, chef, report) = (result.Endpoints[0].Name, result.Endpoints[1].Name, result.Endpoints[2].Name, result.Endpoints[3].Name);
+
+        // Run-wide statements: merged over endpoints, by total time, with percentiles of one execution.
+        var scan = evidence.Statements.Single(s => s.Statement == "SELECT count(*) FROM bookings WHERE chef_id = ?");
+        scan.Endpoints.ShouldBe([chefs]);
+        scan.Calls.ShouldBe(10 * evidence.Endpoints.Single(e => e.Endpoint == chefs).Requests);
+        scan.P50Ms.ShouldBeGreaterThan(0);
+        scan.P95Ms.ShouldBeGreaterThanOrEqualTo(scan.P50Ms);
+        scan.MaxMs.ShouldBeGreaterThanOrEqualTo(scan.P95Ms * 0.99);
+        var slow = evidence.Statements.Single(s => s.Statement.StartsWith("WITH RECURSIVE cnt", StringComparison.Ordinal));
+        slow.P95Ms.ShouldBeGreaterThan(100, "1.5 M recursive rows take SQLite well over 100 ms");
+
+        // The database's own plan: the per-chef statement scans 20,000 bookings to filter on chef_id; the indexed
+        // filter (guests) and the primary-key lookup get no advice.
+        var db = evidence.Database.ShouldNotBeNull();
+        db.System.ShouldBe("sqlite");
+        var advice = db.IndexAdvice.ShouldHaveSingleItem();
+        advice.CreateIndex.ShouldBe("CREATE INDEX idx_bookings_chef_id ON bookings (chef_id)");
+        advice.Table.ShouldBe("bookings");
+        advice.Statement.ShouldBe(scan.Statement);
+        advice.Endpoints.ShouldBe([chefs]);
+        advice.RowsScanned.ShouldBe(20000);
+        advice.PlanLine.ShouldContain("SCAN bookings");
+        db.Plans.ShouldContain(p => p.Statement == "SELECT count(*) FROM bookings WHERE guests = ?" && p.Error == null && p.Lines.Any(l => l.Contains("ix_bookings_guests", StringComparison.Ordinal)));
+
+        var findings = done.Analysis!.Findings;
+        var missing = findings.Where(f => f.RuleId == Loadlens.Analysis.RuleIds.MissingIndex).ShouldHaveSingleItem();
+        missing.Endpoint.ShouldBe(chefs);
+        missing.Recommendation!.Text.ShouldContain("CREATE INDEX idx_bookings_chef_id ON bookings (chef_id)");
+        missing.Evidence.Single(e => e.Name == "rowsScanned").Value.ShouldBe(20000);
+        findings.ShouldNotContain(f => f.RuleId == Loadlens.Analysis.RuleIds.MissingIndex && f.Endpoint != chefs);
+
+        var slowQuery = findings.Where(f => f.RuleId == Loadlens.Analysis.RuleIds.SlowQuery).ShouldHaveSingleItem();
+        slowQuery.Endpoint.ShouldBe(report);
+        slowQuery.Title.ShouldContain("WITH RECURSIVE cnt");
+        slowQuery.Evidence.Single(e => e.Name == "statementP95").Value.ShouldBeGreaterThan(100);
+        string[] evidenceRules = [Loadlens.Analysis.RuleIds.MissingIndex, Loadlens.Analysis.RuleIds.SlowQuery, Loadlens.Analysis.RuleIds.NPlusOne];
+        findings.ShouldNotContain(f => (f.Endpoint == byGuests || f.Endpoint == chef) && evidenceRules.Contains(f.RuleId), string.Join("\n", findings.Select(f => $"{f.RuleId} {f.Endpoint}: {f.Title}")));
+
+        // Console-free outputs show the statements and the exact index.
+        var summary = await File.ReadAllTextAsync(Path.Combine(outDir, "summary.md"));
+        summary.ShouldContain("CREATE INDEX idx_bookings_chef_id ON bookings (chef_id)");
+        summary.ShouldContain("| Statement | Endpoints | Calls |");
+        var analysis = await File.ReadAllTextAsync(Path.Combine(outDir, "analysis.md"));
+        analysis.ShouldContain("missing-index");
+        analysis.ShouldContain("slow-query");
+    }
+
+    [Fact]
+    public async Task A_db_that_cannot_be_opened_stops_the_run_before_any_load_with_one_line()
+    {
+        var port = InstrumentedApp.FreePort();
+        var hook = new ServerEvidenceHook(new IPEndPoint(IPAddress.Loopback, port)) { Database = Path.Combine(_dir, "missing.db") };
+        var done = await LoadlensPipeline.RunAsync(new RunOptions
+        {
+            Scenario = ScenarioRequest.ForUrl("http://127.0.0.1:1/x", new ScenarioOverrides { Users = 1, Iterations = 1 }),
+            OutputDirectory = Path.Combine(_dir, "nodb"),
+            Hooks = [hook],
+        });
+
+        done.Verdict.ShouldBe(Verdict.RunFailed);
+        var message = done.Messages.ShouldHaveSingleItem();
+        message.ShouldContain("--db");
+        message.ShouldContain("missing.db");
+        message.ShouldNotContain("\n");
+        File.Exists(Path.Combine(_dir, "missing.db")).ShouldBeFalse("a read-only planner never creates the file");
+    }
+
+    [Fact]
     public async Task Requests_waiting_for_the_apps_one_worker_are_queued_before_the_app_and_the_analysis_says_so()
     {
         var port = InstrumentedApp.FreePort();

@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Loadlens.Evidence.Sql;
+using Loadlens.Core.Sql;
 
 namespace Loadlens.Evidence.Tests;
 

@@ -1,3 +1,4 @@
+using Loadlens.Core.Sql;
 using Loadlens.Evidence.Sql;
 
 namespace Loadlens.Evidence.Tests;

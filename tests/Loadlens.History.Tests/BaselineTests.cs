@@ -46,6 +46,52 @@ public sealed class BaselineTests
         Directory.Delete(folder, recursive: true);
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(TestStore.Backends), MemberType = typeof(TestStore))]
+    public async Task Baseline_runs_takes_the_newest_runs_of_the_branch_as_replicates_and_a_comma_list_does_the_same_for_files(string backend)
+    {
+        await using var target = await TestTarget.StartAsync();
+        await using var t = TestStore.Create(backend);
+        var folder = Path.Combine(Path.GetTempPath(), "loadlens-history-replicates-" + Guid.NewGuid().ToString("N"));
+        RunOptions Options(string name, string branch) => new()
+        {
+            Scenario = ScenarioRequest.ForUrl(new Uri(target.BaseAddress, "/work").ToString(), new ScenarioOverrides { Users = 4, Duration = TimeSpan.FromSeconds(2), WarmUp = TimeSpan.FromSeconds(0.25), Name = "orders" }),
+            Runner = new LoadRunnerOptions { IntervalLength = TimeSpan.FromMilliseconds(200) },
+            OutputDirectory = Path.Combine(folder, name),
+            Save = new HistoryOptions { Connection = t.Connection, Git = new GitInfo("aaaa111", branch) },
+        };
+
+        target.WorkMs = 3;
+        var saved = new List<string>();
+        foreach (var (name, branch) in new[] { ("m1", "main"), ("m2", "main"), ("f1", "feature"), ("m3", "main") })
+        {
+            var done = await LoadlensPipeline.RunAsync(Options(name, branch));
+            done.ExitCode.ShouldBe(0, string.Join("\n", done.Messages));
+            saved.Add(done.SavedId!);
+        }
+
+        var candidate = await LoadlensPipeline.RunAsync(Options("c", "feature") with { Baseline = "@last:main", BaselineRuns = 3 });
+        candidate.ExitCode.ShouldBe(0, string.Join("\n", candidate.Messages));
+        var report = candidate.Comparison.ShouldNotBeNull();
+        report.Baseline.Runs.ShouldBe(3); // m3, m2, m1: the feature-branch run in between is not one of them
+        report.Baseline.Label.ShouldStartWith($"@last:main ({saved[3][..10]}");
+        report.Baseline.Label.ShouldEndWith("+ 2 earlier runs");
+        report.Candidate.Runs.ShouldBe(1);
+        report.RunNoise.ShouldNotBeNull().ShouldStartWith("3 baseline runs, 1 candidate run");
+        report.Overall.Metric("p95")!.RunNoise.ShouldNotBeNull().ShouldBeGreaterThan(0);
+
+        // The same from files: a comma-separated list is one side of replicates.
+        using var cli = new CliRunner();
+        var json = Path.Combine(folder, "cmp.json");
+        (await cli.RunAsync("compare", $"{Path.Combine(folder, "m1")},{Path.Combine(folder, "m2")}", Path.Combine(folder, "c"), "-f", "json", "-o", json)).ShouldBe(0, cli.Error.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        doc.RootElement.GetProperty("baseline").GetProperty("runs").GetInt32().ShouldBe(2);
+        doc.RootElement.GetProperty("runNoise").GetString().ShouldNotBeNull().ShouldStartWith("2 baseline runs");
+        (await cli.RunAsync("compare", "@last:main", Path.Combine(folder, "c"), "--baseline-runs", "0", "--history", t.Connection)).ShouldBe(2);
+        cli.Error.ToString().ShouldContain("--baseline-runs must be at least 1");
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Fact]
     public async Task A_sweep_baseline_is_the_last_saved_sweep_of_the_scenario_not_a_run()
     {

@@ -46,6 +46,13 @@ public sealed class Reports : IAsyncLifetime
 
     public RunResult Shop { get; private set; } = null!;
 
+    public string EvidenceFolder => Path.Combine(Directory, "evidence");
+
+    public string EvidenceReport => Path.Combine(EvidenceFolder, "report.html");
+
+    /// <summary>A run of the OpenTelemetry-instrumented app with its spans joined (--otlp) and its Server-Timing headers.</summary>
+    public RunResult Evidence { get; private set; } = null!;
+
     public static string ShopPrefix => Path.Combine(AppContext.BaseDirectory, "Fixtures", "locust-shop", "shop");
 
     public async Task InitializeAsync()
@@ -76,6 +83,21 @@ public sealed class Reports : IAsyncLifetime
             });
             Run = run.Run ?? throw new InvalidOperationException("the run produced no result: " + string.Join("; ", run.Messages));
             RunAnalysis = run.Analysis!;
+        }
+
+        var otlpPort = Loadlens.Evidence.Tests.InstrumentedApp.FreePort();
+        await using (var app = await Loadlens.Evidence.Tests.InstrumentedApp.StartAsync(otlpPort))
+        {
+            var evidence = await LoadlensPipeline.RunAsync(new RunOptions
+            {
+                Scenario = ScenarioRequest.ForUrl(new Uri(app.BaseAddress, "/api/chefs").ToString(), new ScenarioOverrides { Users = 4, Iterations = 200 }) with
+                {
+                    MoreUrls = [new Uri(app.BaseAddress, "/api/chefs/3").ToString()],
+                },
+                OutputDirectory = EvidenceFolder,
+                Hooks = [new ServerEvidenceHook(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, otlpPort)) { Database = app.DatabasePath }],
+            });
+            Evidence = evidence.Run ?? throw new InvalidOperationException("the evidence run produced no result: " + string.Join("; ", evidence.Messages));
         }
 
         await using (var target = await CapacityTarget.StartAsync())

@@ -22,20 +22,31 @@ public sealed class GunicornTarget : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
+    /// <summary>The gunicorn master's process id (its one worker is a child of it).</summary>
+    public int Pid => _process.Id;
+
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri BaseAddress { get; }
 
     /// <summary>Start gunicorn with one sync worker and wait until it answers /health.</summary>
-    public static async Task<GunicornTarget> StartAsync([CallerFilePath] string source = "")
+    public static Task<GunicornTarget> StartAsync() => StartAsync(1, 1);
+
+    /// <summary>
+    /// Start gunicorn with <paramref name="workers"/> worker processes of <paramref name="threads"/> threads each (sync
+    /// workers for one thread, gthread for more) and wait until it answers.
+    /// </summary>
+    public static async Task<GunicornTarget> StartAsync(int workers, int threads)
     {
-        var appDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "python"));
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var appDirectory = AppDirectory();
         var gunicorn = await EnsureInstalledAsync(appDirectory);
         for (var attempt = 0; ; attempt++)
         {
             var port = FreePort();
             var info = new ProcessStartInfo(gunicorn)
             {
-                ArgumentList = { "--workers", "1", "--worker-class", "sync", "--bind", $"127.0.0.1:{port}", "--chdir", appDirectory, "--graceful-timeout", "1", "--log-level", "warning", "single_worker_app:app" },
+                ArgumentList = { "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--worker-class", threads > 1 ? "gthread" : "sync", "--bind", $"127.0.0.1:{port}", "--chdir", appDirectory, "--graceful-timeout", "1", "--log-level", "warning", "single_worker_app:app" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
@@ -60,6 +71,9 @@ public sealed class GunicornTarget : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>tests/python, found from this file's own path (so callers in any folder get the same app).</summary>
+    private static string AppDirectory([CallerFilePath] string self = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(self)!, "..", "python"));
 
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
@@ -95,6 +109,14 @@ public sealed class GunicornTarget : IAsyncDisposable
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var doc = JsonDocument.Parse(await client.GetStringAsync(new Uri(BaseAddress, "/stats")));
         return doc.RootElement.GetProperty("requests").GetInt64();
+    }
+
+    /// <summary>The worker's own CPU time so far (user + system, Python's <c>time.process_time()</c>), seconds.</summary>
+    public async Task<double> WorkerCpuSecondsAsync()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var doc = JsonDocument.Parse(await client.GetStringAsync(new Uri(BaseAddress, "/stats")));
+        return doc.RootElement.GetProperty("cpuSeconds").GetDouble();
     }
 
     public async ValueTask DisposeAsync()

@@ -31,6 +31,15 @@ public sealed class TestTarget : IAsyncDisposable
     /// <summary>The <c>traceparent</c> header of every request to <c>/trace/{name}</c> (empty string when absent), with the name.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<(string Name, string TraceParent)> TraceParents { get; } = new();
 
+    /// <summary>
+    /// The <c>db</c> and <c>app</c> durations (ms) <c>/server-timing</c> sent, one pair per request. Each response carries
+    /// two Server-Timing fields: <c>db;dur=D;desc="select, join; \"x\""</c> + a count-only <c>cache;desc=hit</c>, and
+    /// <c>app ; desc="a,b" ;  dur = A</c> + a malformed <c>bad;dur=abc</c>.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(double Db, double App)> ServerTimingSent { get; } = new();
+
+    private long _serverTimingCount;
+
     public static async Task<TestTarget> StartAsync(HttpProtocols protocols = HttpProtocols.Http1, bool https = false)
     {
         // The delay endpoints sleep the last milliseconds on a pool thread (precise, but blocking): enough pool
@@ -61,6 +70,17 @@ public sealed class TestTarget : IAsyncDisposable
         {
             target.TraceParents.Enqueue((name, c.Request.Headers["traceparent"].ToString()));
             return "traced";
+        });
+        app.MapGet("/server-timing", (HttpContext c) =>
+        {
+            var n = Interlocked.Increment(ref target._serverTimingCount);
+            var db = (n % 20) + 0.5;
+            var app = (2 * db) + 1.25;
+            target.ServerTimingSent.Enqueue((db, app));
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            c.Response.Headers.Append("Server-Timing", string.Create(inv, $"db;dur={db};desc=\"select, join; \\\"x\\\"\", cache;desc=hit"));
+            c.Response.Headers.Append("Server-Timing", string.Create(inv, $"app ; desc=\"a,b\" ;  dur = {app}  ,  bad;dur=abc"));
+            return "timed";
         });
         app.MapGet("/count", () => { Interlocked.Increment(ref target._count); return "ok"; });
         app.MapPost("/count", () => { Interlocked.Increment(ref target._count); return Results.Created("/count/1", "created"); });

@@ -360,24 +360,7 @@ public static class CapacityAnalyzer
     /// <summary>Response time at low load, minus think time: the median (robust to stalls) when known, else the mean.</summary>
     private static double LowLoadMs(StepFigures step) => step.P50Ms > 0 ? step.P50Ms : step.MeanMs;
 
-    private static double? OlsSlope(List<double> x, List<double> y)
-    {
-        if (x.Distinct().Count() < 2)
-        {
-            return null;
-        }
-
-        var mx = x.Average();
-        var my = y.Average();
-        double sxy = 0, sxx = 0;
-        for (var i = 0; i < x.Count; i++)
-        {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-        }
-
-        return sxy / sxx;
-    }
+    private static double? OlsSlope(List<double> x, List<double> y) => Statistics.LeastSquares.Slope(x, y);
 
     private static Finding PlateauFinding(Plateau plateau, List<StepFigures> steps, bool closed, int processors)
     {

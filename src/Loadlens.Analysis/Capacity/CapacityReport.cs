@@ -42,6 +42,9 @@ public sealed record CapacityReport
     /// <summary>Plain-language notes (why something was not computed, which steps were excluded).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
 
+    /// <summary>Sizing advice for a target rate (<c>--target-rate</c>, <see cref="Sizing.SizingAdvisor"/>); null when none was asked for.</summary>
+    public Sizing.SizingAdvice? Sizing { get; init; }
+
     /// <summary>
     /// The sweep's verdict, as <c>loadlens sweep</c> and <c>loadlens analyze sweep.json</c> decide it: false when
     /// there are steps and none of them met the SLA and the error limit; true otherwise (including a sweep without

@@ -34,8 +34,14 @@ public static class ComparisonMetrics
     /// <summary>Unfinished requests (no response by the end of the grace period) / requests.</summary>
     public static IComparisonMetric UnfinishedShare { get; } = new ShareMetric("unfinished", e => e.Unfinished, e => e.Unfinished);
 
+    /// <summary>Server CPU per completed request, ms (overall row; needs the <c>processWatch</c> section of <c>--target-pid</c> in both runs).</summary>
+    public static IComparisonMetric CpuPerRequest { get; } = new ProcessMetrics.CpuPerRequest();
+
+    /// <summary>Mean resident memory of the server processes over the intervals, MB (overall row; needs the <c>processWatch</c> section).</summary>
+    public static IComparisonMetric Memory { get; } = new ProcessMetrics.Memory();
+
     /// <summary>Every built-in metric, in report order.</summary>
-    public static IReadOnlyList<IComparisonMetric> Default { get; } = [Mean, P50, P95, P99, Max, Throughput, ErrorRate, UnfinishedShare];
+    public static IReadOnlyList<IComparisonMetric> Default { get; } = [Mean, P50, P95, P99, Max, Throughput, ErrorRate, UnfinishedShare, CpuPerRequest, Memory];
 
     /// <summary>The metric with id <paramref name="id"/> among <paramref name="metrics"/> (case-insensitive), or null.</summary>
     public static IComparisonMetric? Find(IEnumerable<IComparisonMetric> metrics, string id) =>

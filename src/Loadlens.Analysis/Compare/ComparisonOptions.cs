@@ -39,6 +39,12 @@ public sealed record ComparisonOptions
     /// <summary>What counts as a regression: <see cref="FailOnRegression"/> when set, else <see cref="MinEffect"/>.</summary>
     public double RegressionThreshold => FailOnRegression ?? MinEffect;
 
+    /// <summary>
+    /// Known run-to-run noise of the gated figures (relative standard deviation between runs of the same build, 0.04 =
+    /// ±4 %; <c>--run-noise</c>), e.g. from an A/A calibration. Null: only what replicate runs show (docs/compare.md).
+    /// </summary>
+    public double? RunNoise { get; init; }
+
     /// <summary>Closed model: achieved throughputs differing by more than this (relative) are flagged as not comparable.</summary>
     public double MaxRateDifference { get; init; } = 0.10;
 }

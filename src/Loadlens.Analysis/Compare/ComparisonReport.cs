@@ -20,7 +20,7 @@ public enum ComparisonVerdict
 }
 
 /// <summary>
-/// The comparison of two runs (<see cref="RunComparer.Compare"/>): per matched endpoint and overall, every metric
+/// The comparison of two runs (<see cref="RunComparer"/>): per matched endpoint and overall, every metric
 /// with both values, the change, its confidence interval and a verdict; the endpoints that matched nothing; why the
 /// runs may not be comparable; the regressions that gate CI.
 /// </summary>
@@ -72,6 +72,9 @@ public sealed record ComparisonReport
     /// <summary>The settings the verdicts were made with.</summary>
     public required ComparisonOptions Options { get; init; }
 
+    /// <summary>Where the run-to-run noise in the intervals comes from (replicates, <c>--run-noise</c>), or that it is not in them.</summary>
+    public string? RunNoise { get; init; }
+
     /// <summary>True when <see cref="ComparisonOptions.FailOnRegression"/> is set and there is a regression: exit 1.</summary>
     public bool GateFailed => Options.FailOnRegression is not null && Regressions.Count > 0;
 }
@@ -83,7 +86,11 @@ public sealed record ComparisonReport
 /// <param name="StartedAt">When it started.</param>
 /// <param name="Intervals">Measured (post-warm-up) intervals with data, the samples of the verdict.</param>
 /// <param name="Requests">Measured requests.</param>
-public sealed record ComparedRun(string Label, string Name, string Tool, DateTimeOffset StartedAt, int Intervals, long Requests);
+public sealed record ComparedRun(string Label, string Name, string Tool, DateTimeOffset StartedAt, int Intervals, long Requests)
+{
+    /// <summary>Replicate runs on this side (the intervals and requests are their sums; the figures the means of the runs' figures).</summary>
+    public int Runs { get; init; } = 1;
+}
 
 /// <summary>One endpoint (or the overall row) in both runs.</summary>
 /// <param name="Name">The endpoint's name in the baseline (<c>Aggregated</c> for the overall row).</param>
@@ -121,7 +128,11 @@ public sealed record MetricComparison(
     double? CiHigh,
     double? PValue,
     ComparisonVerdict Verdict,
-    string Reason);
+    string Reason)
+{
+    /// <summary>The run-to-run noise in the interval (σ of the log between runs), null when there was none (one run per side).</summary>
+    public double? RunNoise { get; init; }
+}
 
 /// <summary>A reason the two runs may not be comparable, with a stable code.</summary>
 /// <param name="Code"><c>load-model</c>, <c>load-level</c>, <c>achieved-rate</c>, <c>warm-up</c>, <c>generator-saturated</c>, <c>incomplete</c>, <c>interval</c>, <c>tool</c>, <c>no-intervals</c>.</param>

@@ -22,11 +22,37 @@ public static class RunComparer
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(candidate);
+        return Compare([baseline], [candidate], options, baselineLabel, candidateLabel);
+    }
+
+    /// <summary>
+    /// Compare replicate runs: <paramref name="baselines"/> (e.g. the last five runs of main from the history) against
+    /// <paramref name="candidates"/> (one or more runs of the change). Each side's figure is the mean of its runs' figures;
+    /// the spread between the runs of a side (pooled over both sides, on a log scale) is the run-to-run noise, and the
+    /// confidence interval carries it (a Student-t term per side, docs/compare.md "Run-to-run noise"). With one run on each
+    /// side only <see cref="ComparisonOptions.RunNoise"/> (when given) stands for it.
+    /// </summary>
+    /// <param name="baselines">The reference runs (the first one names the endpoints and the settings).</param>
+    /// <param name="candidates">The runs being judged.</param>
+    /// <param name="options">Thresholds, metrics, gate; null: <see cref="ComparisonOptions.Default"/>.</param>
+    /// <param name="baselineLabel">How the user named the baseline.</param>
+    /// <param name="candidateLabel">How the user named the candidate.</param>
+    public static ComparisonReport Compare(IReadOnlyList<RunResult> baselines, IReadOnlyList<RunResult> candidates, ComparisonOptions? options = null, string? baselineLabel = null, string? candidateLabel = null)
+    {
+        ArgumentNullException.ThrowIfNull(baselines);
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (baselines.Count == 0 || candidates.Count == 0)
+        {
+            throw new ArgumentException("each side needs at least one run");
+        }
+
         options ??= ComparisonOptions.Default;
         Validate(options);
 
-        var a = new Side(baseline, 1);
-        var b = new Side(candidate, 2);
+        var baseline = baselines[0];
+        var candidate = candidates[0];
+        var a = new Side(baselines, 1);
+        var b = new Side(candidates, 2);
         var (pairs, unmatchedA, unmatchedB) = Match(baseline.Endpoints, candidate.Endpoints);
         var overall = CompareRow(baseline.Total, candidate.Total, a, b, options);
         var rows = pairs.Select(p => CompareRow(p.Baseline, p.Candidate, a, b, options)).ToList();
@@ -64,6 +90,7 @@ public static class RunComparer
             UnmatchedBaseline = unmatchedA,
             UnmatchedCandidate = unmatchedB,
             Warnings = Warnings(baseline, candidate, a, b, options),
+            RunNoise = RunNoiseNote(a, b, options),
             Regressions = regressions,
             Verdict = verdict,
             NotComparableReason = notComparable,
@@ -150,9 +177,9 @@ public static class RunComparer
         var metrics = new List<MetricComparison>();
         foreach (var metric in options.Metrics)
         {
-            var sa = metric.Measure(a.Run, baseline, a.Intervals);
-            var sb = metric.Measure(b.Run, candidate, b.Intervals);
-            if (sa is null && sb is null)
+            var sa = a.Measure(metric, baseline);
+            var sb = b.Measure(metric, candidate);
+            if (sa.Count == 0 && sb.Count == 0)
             {
                 continue;
             }
@@ -164,13 +191,19 @@ public static class RunComparer
     }
 
     /// <summary>The verdict rule of docs/compare.md for one metric.</summary>
-    internal static MetricComparison Decide(IComparisonMetric metric, MetricSeries? a, MetricSeries? b, Side sideA, Side sideB, ComparisonOptions options)
+    internal static MetricComparison Decide(IComparisonMetric metric, IReadOnlyList<MetricSeries> runsA, IReadOnlyList<MetricSeries> runsB, Side sideA, Side sideB, ComparisonOptions options)
     {
+        var a = Combine(runsA);
+        var b = Combine(runsB);
+        var noise = RunNoise.Estimate(runsA, runsB, options.RunNoise);
         MetricComparison Result(ComparisonVerdict verdict, string reason, double? ciLow = null, double? ciHigh = null, double? p = null)
         {
             double? change = a is not null && b is not null ? b.Value - a.Value : null;
             double? relative = change is { } c && a!.Value != 0 ? c / Math.Abs(a.Value) : null;
-            return new MetricComparison(metric.Id, metric.Unit, metric.HigherIsBetter, a?.Value, b?.Value, change, relative, ciLow, ciHigh, p, verdict, reason);
+            return new MetricComparison(metric.Id, metric.Unit, metric.HigherIsBetter, a?.Value, b?.Value, change, relative, ciLow, ciHigh, p, verdict, reason)
+            {
+                RunNoise = noise.Sigma > 0 ? Math.Round(noise.Sigma, 4) : null,
+            };
         }
 
         if (a is null || b is null)
@@ -205,28 +238,34 @@ public static class RunComparer
             return Result(ComparisonVerdict.Same, string.Create(CultureInfo.InvariantCulture, $"change within {floor:0.###} {metric.Unit}"), p: p);
         }
 
-        double? ciLow = null, ciHigh = null;
-        if (a.Value != 0 && a.Resample is { } ra && b.Resample is { } rb)
+        double? ciLow = null, ciHigh = null, decideLow = null, decideHigh = null;
+        if (a.Value != 0 && runsA.All(r => r.Resample is not null) && runsB.All(r => r.Resample is not null))
         {
-            var pa = sideA.Positions(a.PerInterval.Count, options);
-            var pb = sideB.Positions(b.PerInterval.Count, options);
-            var ratios = new List<double>(pa.Length);
-            for (var i = 0; i < pa.Length; i++)
+            var resamples = options.Resamples;
+            var noiseA = noise.Draws(runsA.Count, resamples, new Random(unchecked((options.Seed * 17) + 101) & int.MaxValue));
+            var noiseB = noise.Draws(runsB.Count, resamples, new Random(unchecked((options.Seed * 17) + 202) & int.MaxValue));
+            var ratios = new List<double>(resamples);
+            for (var i = 0; i < resamples; i++)
             {
-                var x = ra(pa[i]);
-                var y = rb(pb[i]);
+                var x = sideA.Statistic(runsA, i, options) * noiseA[i];
+                var y = sideB.Statistic(runsB, i, options) * noiseB[i];
                 if (double.IsFinite(x) && double.IsFinite(y) && x != 0)
                 {
                     ratios.Add((y / x) - 1);
                 }
             }
 
-            if (ratios.Count >= pa.Length * 9 / 10)
+            if (ratios.Count >= resamples * 9 / 10)
             {
                 var sorted = ratios.Order().ToArray();
                 var tail = (1 - options.Confidence) / 2;
                 ciLow = BlockBootstrap.Quantile(sorted, tail);
                 ciHigh = BlockBootstrap.Quantile(sorted, 1 - tail);
+
+                // The decision is at the test's level α: the (1 − α) interval must exclude no change too, so a verdict is
+                // as strict as the rank test (the reported interval stays at the chosen confidence).
+                decideLow = BlockBootstrap.Quantile(sorted, options.Alpha / 2);
+                decideHigh = BlockBootstrap.Quantile(sorted, 1 - (options.Alpha / 2));
             }
         }
 
@@ -234,7 +273,7 @@ public static class RunComparer
         var worse = metric.HigherIsBetter ? change < 0 : change > 0;
         var direction = worse ? ComparisonVerdict.Slower : ComparisonVerdict.Faster;
         var thetaText = Pct(theta);
-        var ciText = ciLow is { } lo && ciHigh is { } hi ? $"{Pct(lo, true)} … {Pct(hi, true)}" : "n/a";
+        var ciText = (ciLow is { } lo && ciHigh is { } hi ? $"{Pct(lo, true)} … {Pct(hi, true)}" : "n/a") + noise.Describe();
         var pText = p.ToString("0.####", CultureInfo.InvariantCulture);
 
         if (ciLow is { } l && ciHigh is { } h && l >= -theta && h <= theta)
@@ -243,7 +282,7 @@ public static class RunComparer
         }
 
         var significant = p < options.Alpha;
-        var ciAgrees = ciLow is not { } low || ciHigh is not { } high || (change > 0 ? low > 0 : high < 0);
+        var ciAgrees = decideLow is not { } low || decideHigh is not { } high || (change > 0 ? low > 0 : high < 0);
         var bigEnough = rel is { } r ? Math.Abs(r) >= theta : Math.Abs(change) > floor;
         if (significant && bigEnough && ciAgrees)
         {
@@ -252,12 +291,16 @@ public static class RunComparer
 
         if (significant && !bigEnough)
         {
-            return Result(ComparisonVerdict.Same, $"significant (p = {pText}) but smaller than {thetaText}", ciLow, ciHigh, p);
+            // "Same" claims the change is within ±θ: without an interval the rank test's small effect says so; with one
+            // that reaches beyond ±θ (e.g. widened by the run-to-run noise) the data cannot tell.
+            return ciLow is null || ciHigh is null
+                ? Result(ComparisonVerdict.Same, $"significant (p = {pText}) but smaller than {thetaText}", ciLow, ciHigh, p)
+                : Result(ComparisonVerdict.Inconclusive, $"the change is below {thetaText} but the CI {ciText} reaches beyond ±{thetaText}", ciLow, ciHigh, p);
         }
 
         return Result(
             ComparisonVerdict.Inconclusive,
-            significant ? $"p = {pText} but the CI {ciText} includes no change" : $"not significant (p = {pText}) and the CI {ciText} is wider than ±{thetaText}",
+            significant ? $"p = {pText} but the {Pct(1 - options.Alpha)} interval ({Pct(decideLow ?? double.NaN, true)} … {Pct(decideHigh ?? double.NaN, true)}) includes no change (CI {ciText})" : $"not significant (p = {pText}) and the CI {ciText} is wider than ±{thetaText}",
             ciLow,
             ciHigh,
             p);
@@ -346,22 +389,74 @@ public static class RunComparer
         return signed && fraction > 0 ? $"+{text} %" : $"{text} %";
     }
 
-    /// <summary>One run with the intervals the comparison uses and its cached bootstrap positions.</summary>
-    internal sealed class Side(RunResult run, int id)
+    /// <summary>
+    /// One side of a comparison: its runs (replicates; the first names the endpoints and settings), the intervals each
+    /// run contributes and their cached bootstrap positions.
+    /// </summary>
+    internal sealed class Side
     {
-        private readonly Dictionary<int, int[][]> _positions = [];
+        private readonly Dictionary<(int Run, int N), int[][]> _positions = [];
+        private readonly int _id;
 
-        public RunResult Run { get; } = run;
+        public Side(IReadOnlyList<RunResult> runs, int id)
+        {
+            Runs = runs;
+            _id = id;
+            IntervalsOfRun = [.. runs.Select(MeasuredIntervals)];
+        }
+
+        public IReadOnlyList<RunResult> Runs { get; }
+
+        /// <summary>The first run: its endpoints are matched, its settings checked for comparability.</summary>
+        public RunResult Run => Runs[0];
+
+        /// <summary>The first run's measured intervals.</summary>
+        public IReadOnlyList<TimeSeriesInterval> Intervals => IntervalsOfRun[0];
+
+        public IReadOnlyList<IReadOnlyList<TimeSeriesInterval>> IntervalsOfRun { get; }
 
         /// <summary>Measured intervals (not warm-up) at least half as long as the interval length (a short trailing interval is left out).</summary>
-        public IReadOnlyList<TimeSeriesInterval> Intervals { get; } = [.. run.Intervals.Where(i => !i.Warmup && i.DurationSeconds >= 0.5 * (run.Settings.IntervalSeconds > 0 ? run.Settings.IntervalSeconds : 1))];
+        private static IReadOnlyList<TimeSeriesInterval> MeasuredIntervals(RunResult run) =>
+            [.. run.Intervals.Where(i => !i.Warmup && i.DurationSeconds >= 0.5 * (run.Settings.IntervalSeconds > 0 ? run.Settings.IntervalSeconds : 1))];
 
-        public int[][] Positions(int n, ComparisonOptions options)
+        /// <summary>The metric in every run of this side that has <paramref name="endpoint"/> (of the first run), by name, else by key.</summary>
+        public IReadOnlyList<MetricSeries> Measure(IComparisonMetric metric, EndpointResult endpoint)
         {
-            if (!_positions.TryGetValue(n, out var positions))
+            var series = new List<MetricSeries>(Runs.Count);
+            for (var i = 0; i < Runs.Count; i++)
             {
-                positions = BlockBootstrap.Positions(n, options.Resamples, new Random(unchecked((options.Seed * 31) + (id * 1_000_003) + n) & int.MaxValue));
-                _positions[n] = positions;
+                var run = Runs[i];
+                var e = i == 0 ? endpoint
+                    : endpoint.IsAggregate ? run.Total
+                    : run.Endpoints.FirstOrDefault(x => !x.IsAggregate && string.Equals(x.Name, endpoint.Name, StringComparison.Ordinal))
+                      ?? run.Endpoints.FirstOrDefault(x => !x.IsAggregate && string.Equals(EndpointKeys.Key(x), EndpointKeys.Key(endpoint), StringComparison.Ordinal));
+                if (e is not null && metric.Measure(run, e, IntervalsOfRun[i]) is { } m)
+                {
+                    series.Add(m);
+                }
+            }
+
+            return series;
+        }
+
+        /// <summary>Bootstrap resample <paramref name="b"/> of the side's figure: the mean over its runs of each run's resampled statistic.</summary>
+        public double Statistic(IReadOnlyList<MetricSeries> runs, int b, ComparisonOptions options)
+        {
+            var sum = 0.0;
+            for (var r = 0; r < runs.Count; r++)
+            {
+                sum += runs[r].Resample!(Positions(r, runs[r].PerInterval.Count, options)[b]);
+            }
+
+            return sum / runs.Count;
+        }
+
+        public int[][] Positions(int run, int n, ComparisonOptions options)
+        {
+            if (!_positions.TryGetValue((run, n), out var positions))
+            {
+                positions = BlockBootstrap.Positions(n, options.Resamples, new Random(unchecked((options.Seed * 31) + (_id * 1_000_003) + (run * 7919) + n) & int.MaxValue));
+                _positions[(run, n)] = positions;
             }
 
             return positions;
@@ -372,7 +467,38 @@ public static class RunComparer
             Run.Name,
             Run.Source.Tool,
             Run.StartedAt,
-            Intervals.Count(i => i.Total.Requests > 0),
-            Run.Total.Requests);
+            IntervalsOfRun.Sum(list => list.Count(i => i.Total.Requests > 0)),
+            Runs.Sum(r => r.Total.Requests))
+        {
+            Runs = Runs.Count,
+        };
+    }
+
+    /// <summary>One side's runs as one series: the mean of the runs' figures, their intervals pooled (for the rank test).</summary>
+    private static MetricSeries? Combine(IReadOnlyList<MetricSeries> runs) => runs.Count switch
+    {
+        0 => null,
+        1 => runs[0],
+        _ => new MetricSeries(
+            runs.Average(r => r.Value),
+            [.. runs.SelectMany(r => r.PerInterval)],
+            null,
+            runs.Min(r => r.SampleCount),
+            runs[0].TailShare),
+    };
+
+    /// <summary>The report's one line on run-to-run noise: where it comes from, or that it is not in the intervals.</summary>
+    private static string RunNoiseNote(Side a, Side b, ComparisonOptions options)
+    {
+        var runs = $"{a.Runs.Count} baseline run{(a.Runs.Count == 1 ? string.Empty : "s")}, {b.Runs.Count} candidate run{(b.Runs.Count == 1 ? string.Empty : "s")}";
+        if (a.Runs.Count + b.Runs.Count > 2)
+        {
+            return $"{runs}: the run-to-run noise is estimated from the spread between runs of a side and is in every confidence interval" +
+                (options.RunNoise is { } given ? $" (at least the given ±{Pct(given)})" : string.Empty);
+        }
+
+        return options.RunNoise is { } sigma
+            ? $"{runs}: a run-to-run noise of ±{Pct(sigma)} (--run-noise) is in every confidence interval"
+            : $"{runs}: the intervals hold the variation within each run only; two runs of the same build also differ from run to run, so compare against several baseline runs (--baseline @last:main --baseline-runs 8, or several files) or give --run-noise for a verdict that includes it";
     }
 }

@@ -12,7 +12,10 @@ namespace Loadlens.Analysis.Rules;
 /// <item><c>no-steady-state</c> explains rising latency: <c>latency-degradation</c> is dropped;</item>
 /// <item><c>latency-degradation</c> on an endpoint explains its queue: its <c>serialized-resource</c> is dropped (growing
 /// service time, not a lock);</item>
-/// <item><c>n-plus-one</c> explains its endpoint's <c>db-bound</c> (kept, without advice of its own);</item>
+/// <item><c>n-plus-one</c> explains its endpoint's <c>db-bound</c> (kept, without advice of its own); so does a
+/// <c>missing-index</c> on the endpoint, and on its statement's <c>slow-query</c> (both decided in their rules);</item>
+/// <item><c>pool-wait</c> explains a <c>shared-bottleneck</c> (the one queue is the connection pool: kept without advice);
+/// a <c>write-lock-wait</c> or <c>uncached-aggregate</c> explains the <c>slow-query</c> of its statement (kept without advice);</item>
 /// <item><c>tail-latency</c> on an endpoint with a cause finding (queue, degradation, variance, stalls, overload) keeps
 /// no advice of its own; the rest share one recommendation that lists them.</item>
 /// </list>
@@ -22,7 +25,9 @@ internal static class FindingConsolidation
     private static readonly HashSet<string> TailCauses =
     [
         RuleIds.SerializedResource, RuleIds.LatencyDegradation, RuleIds.HighVariance, RuleIds.PeriodicStall, RuleIds.NoSteadyState,
-        RuleIds.SharedBottleneck, RuleIds.ErrorRate, RuleIds.ConnectionErrors, RuleIds.NPlusOne, RuleIds.DbBound, RuleIds.QueuedBeforeApp,
+        RuleIds.SharedBottleneck, RuleIds.ErrorRate, RuleIds.ConnectionErrors, RuleIds.NPlusOne, RuleIds.DbBound, RuleIds.QueuedBeforeApp, RuleIds.MissingIndex, RuleIds.SlowQuery,
+        RuleIds.PoolWait, RuleIds.WriteLockWait, RuleIds.UncachedAggregate, RuleIds.LargeResponse,
+        RuleIds.CpuSaturation,
     ];
 
     public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> findings)
@@ -52,6 +57,8 @@ internal static class FindingConsolidation
                 kept[i] = kept[i] with { Title = $"{kept[i].Title} (mostly the N+1, see {RuleIds.NPlusOne})", Recommendation = null };
             }
         }
+
+        ExplainByResourceWaits(kept);
 
         var causes = kept.Where(f => TailCauses.Contains(f.RuleId)).ToList();
         var runLevelCause = causes.FirstOrDefault(f => f.Endpoint is null);
@@ -98,4 +105,39 @@ internal static class FindingConsolidation
     }
 
     private static double Value(Finding f, string name) => f.Evidence.FirstOrDefault(e => e.Name == name)?.Value ?? 0;
+
+    /// <summary>
+    /// A pool wait is the shared queue's reason; a write-lock wait or an uncached aggregate is its statement's slowness:
+    /// one piece of advice each (theirs).
+    /// </summary>
+    private static void ExplainByResourceWaits(List<Finding> kept)
+    {
+        var pool = kept.FirstOrDefault(f => f.RuleId == RuleIds.PoolWait);
+        var statements = kept.Where(f => f.RuleId is RuleIds.WriteLockWait or RuleIds.UncachedAggregate)
+            .Select(f => (f.RuleId, f.Endpoint, Statement: Quoted(f.Title)))
+            .Where(x => x.Statement is not null)
+            .ToList();
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var f = kept[i];
+            if (pool is not null && f.RuleId == RuleIds.SharedBottleneck)
+            {
+                kept[i] = f with { Title = $"{f.Title} (the connection pool, see {RuleIds.PoolWait})", Recommendation = null };
+            }
+            else if (f.RuleId == RuleIds.SlowQuery && Quoted(f.Title) is { } statement
+                     && statements.FirstOrDefault(x => (f.Endpoint is null || x.Endpoint == f.Endpoint)
+                                                       && (x.Statement == statement || (x.RuleId == RuleIds.UncachedAggregate && UncachedAggregateRule.IsConstantAggregate(statement)))) is { RuleId: not null } cause)
+            {
+                kept[i] = f with { Title = $"{f.Title} (see {cause.RuleId})", Recommendation = null };
+            }
+        }
+    }
+
+    /// <summary>The first `…` quoted text of a title (the statement the SQL rules name).</summary>
+    private static string? Quoted(string title)
+    {
+        var start = title.IndexOf('`', StringComparison.Ordinal);
+        var end = start < 0 ? -1 : title.IndexOf('`', start + 1);
+        return end > start ? title[(start + 1)..end] : null;
+    }
 }

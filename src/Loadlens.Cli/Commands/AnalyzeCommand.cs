@@ -24,18 +24,20 @@ internal static class AnalyzeCommand
     private static readonly Option<string?> Format = new("--format", "-f") { Description = "Output: console, or a document format of the output writers (md, json, …; default console, or from the --out extension); an importer format name (locust, k6-json, …) is taken as --input-format" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Write the report to this file instead of the terminal" };
     private static readonly Option<string?> InputFormat = new("--input-format") { Description = "Force the input format instead of detecting it (an importer format, or sweep)" };
+    private static readonly Option<string?> SlowQuery = SharedOptions.SlowQueryOption();
     private static readonly Option<string?> MaxErrorRate = new("--max-error-rate") { Description = "Exit gate: exit 1 when more than this share of requests failed, SLA or not (default 1%)" };
     private static readonly Option<bool> NoGate = new("--no-gate") { Description = "Turn off the default exit gate" };
     private static readonly Option<string?> TailWarning = new("--p99-warning") { Description = "tail-latency warning threshold, e.g. 300ms (default)" };
     private static readonly Option<bool> Save = HistoryCommand.SaveOption();
     private static readonly Option<string[]> Tags = HistoryCommand.TagOption("Tag the saved run key=value (repeatable; with --save)");
     private static readonly Option<string?> TailCritical = new("--p99-critical") { Description = "tail-latency critical threshold, e.g. 500ms (default)" };
+    private static readonly Option<string?> TargetRate = SharedOptions.TargetRateOption();
 
     public static Command Create(Func<CliContext> context)
     {
         var command = new Command("analyze", "Diagnose a result: bottleneck findings with evidence, SLA pass/fail, tiered recommendations, cache-TTL advice")
         {
-            Input, Sla, Format, Out, InputFormat, MaxErrorRate, NoGate, TailWarning, TailCritical, Save, Tags,
+            Input, Sla, Format, Out, InputFormat, MaxErrorRate, SlowQuery, NoGate, TailWarning, TailCritical, Save, Tags, TargetRate,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -92,7 +94,7 @@ internal static class AnalyzeCommand
             throw new InputFormatException($"--out writes a file: use --format {string.Join(" or ", documents)} (or a file name with that extension)");
         }
 
-        var analysis = AnalysisOptions.Default with { MaxErrorRate = SharedOptions.GateLimit(parse, NoGate, parse.GetValue(MaxErrorRate), "--max-error-rate") };
+        var analysis = SharedOptions.WithSlowQuery(parse, SlowQuery, AnalysisOptions.Default with { MaxErrorRate = SharedOptions.GateLimit(parse, NoGate, parse.GetValue(MaxErrorRate), "--max-error-rate") });
         if (parse.GetValue(Sla) is { } slaPath)
         {
             analysis = analysis with { Sla = SlaFile.Load(slaPath) };
@@ -121,6 +123,7 @@ internal static class AnalyzeCommand
             Format = format == "console" ? null : format,
             OutputFile = outPath,
             Save = HistoryCommand.Save(parse, Tags, Save),
+            TargetRate = SharedOptions.TargetRateValue(parse, TargetRate),
         };
     }
 

@@ -20,13 +20,15 @@ internal static class CompareCommand
     private static readonly Option<string?> Format = new("--format", "-f") { Description = "Output: console (default), md, json, junit, html (or from the --out extension)" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Write the --format document to this file" };
     private static readonly Option<string?> OutputDir = new("--output-dir") { Description = "Write comparison.md, comparison.json and comparison.junit.xml into this folder" };
+    private static readonly Option<int?> BaselineRuns = new("--baseline-runs") { Description = "With a history baseline @last or @last:BRANCH: compare against its newest N runs (replicates: the verdict then includes the run-to-run noise)" };
+    private static readonly Option<string?> RunNoise = new("--run-noise") { Description = "Known run-to-run noise between runs of the same build, e.g. 4% (from an A/A calibration): put into every confidence interval" };
     private static readonly Option<int?> Seed = new("--seed") { Description = "Bootstrap seed (default fixed: the same inputs give the same report)" };
 
     public static Command Create(Func<CliContext> context, string name = "compare")
     {
         var command = new Command(name, "Compare two runs or sweeps: faster, slower, same or inconclusive per endpoint and metric, with confidence intervals; CI regression gate")
         {
-            Baseline, Candidate, MinEffect, FailOnRegression, Metric, Format, Out, OutputDir, Seed,
+            Baseline, Candidate, MinEffect, FailOnRegression, Metric, BaselineRuns, RunNoise, Format, Out, OutputDir, Seed,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -97,6 +99,11 @@ internal static class CompareCommand
             comparison = comparison with { GatedMetrics = ids };
         }
 
+        if (parse.GetValue(RunNoise) is { } noise)
+        {
+            comparison = comparison with { RunNoise = OptionText.Percentage(noise, "--run-noise") };
+        }
+
         if (parse.GetValue(Seed) is { } seed)
         {
             comparison = comparison with { Seed = seed };
@@ -107,6 +114,7 @@ internal static class CompareCommand
             Baseline = CompareInput.FromReference(parse.GetValue(Baseline)!),
             Candidate = CompareInput.FromReference(parse.GetValue(Candidate)!),
             Comparison = comparison,
+            BaselineRuns = parse.GetValue(BaselineRuns) ?? 1,
             Format = format == "console" ? null : format,
             OutputFile = outPath,
             OutputDirectory = parse.GetValue(OutputDir),

@@ -64,11 +64,62 @@ internal sealed class SharedOptions
 
     public Option<string?> TraceContext { get; } = new("--trace-context") { Description = "With --otlp: send a W3C traceparent on every request (on, the default) or not (off)" };
 
+    public Option<string?> Db { get; } = new("--db")
+    {
+        Description = "With --otlp: the app's database (a SQLite file path or postgres://user:pass@host/db), opened read-only to plan the top statements and advise missing indexes",
+    };
+
+    public Option<int[]> TargetPid { get; } = new("--target-pid")
+    {
+        Description = "Watch this server process while it is loaded: CPU, memory, threads, file descriptors, context switches from /proc once per interval (repeatable)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<bool> TargetChildren { get; } = new("--target-children") { Description = "With --target-pid: also watch the process's children (e.g. gunicorn's workers under the master)" };
+
+    public Option<bool> TargetDotnet { get; } = new("--target-dotnet") { Description = "With --target-pid: read the .NET runtime counters over EventPipe (GC, heap, thread pool, locks, exceptions); default: when the process is a .NET process" };
+
+    /// <summary>The processes to watch (<c>--target-pid</c>, <c>--target-children</c>, <c>--target-dotnet</c>); null without <c>--target-pid</c>.</summary>
+    public ProcessTargets? ProcessTargets(ParseResult parse)
+    {
+        var pids = parse.GetValue(TargetPid) ?? [];
+        if (pids.Length == 0)
+        {
+            if (parse.GetValue(TargetChildren) || parse.GetValue(TargetDotnet))
+            {
+                throw new InputFormatException("--target-children and --target-dotnet need --target-pid PID");
+            }
+
+            return null;
+        }
+
+        if (pids.Any(p => p <= 0))
+        {
+            throw new InputFormatException($"--target-pid takes a process id (a positive number), not {pids.First(p => p <= 0)}");
+        }
+
+        return new ProcessTargets([.. pids.Distinct()], parse.GetValue(TargetChildren), parse.GetValue(TargetDotnet) ? true : null);
+    }
+
+    /// <summary>A <c>--slow-query</c> option (run and analyze each add their own): the <c>slow-query</c> rule's p95 threshold.</summary>
+    public static Option<string?> SlowQueryOption() => new("--slow-query") { Description = "slow-query rule: a statement whose p95 exceeds this is slow (default 100ms)" };
+
+    /// <summary>The analysis options with <c>--slow-query</c> applied on top of <paramref name="options"/>.</summary>
+    public static AnalysisOptions WithSlowQuery(ParseResult parse, Option<string?> slowQuery, AnalysisOptions options) =>
+        parse.GetValue(slowQuery) is { } text ? options with { SlowQueryMs = OptionText.Duration(text, "--slow-query").TotalMilliseconds } : options;
+
+    /// <summary>A <c>--target-rate</c> option (sweep and analyze each add their own): size a deployment for this rate from the sweep.</summary>
+    public static Option<string?> TargetRateOption() => new("--target-rate") { Description = "Sizing: what it takes to serve this rate within the SLA (workers, pool, replicas, hpa.yaml), from the sweep's measurements, e.g. 500/s" };
+
+    /// <summary>The <c>--target-rate</c> value in req/s, or null when not given.</summary>
+    public static double? TargetRateValue(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } text ? OptionText.Rate(text, "--target-rate") : null;
+
     /// <summary>Add the argument and every shared option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Add(Targets);
-        foreach (var option in new Option[] { Think, Headers, Redact, Method, Body, ExpectStatus, ExpectBody, Timeout, Http2, MaxInFlight, Name, Seed, AllowRemote, Insecure, Transport, EventLoops, NoGate, Otlp, TraceContext })
+        foreach (var option in new Option[] { Think, Headers, Redact, Method, Body, ExpectStatus, ExpectBody, Timeout, Http2, MaxInFlight, Name, Seed, AllowRemote, Insecure, Transport, EventLoops, NoGate, Otlp, TraceContext, Db, TargetPid, TargetChildren, TargetDotnet })
         {
             command.Add(option);
         }
@@ -112,9 +163,13 @@ internal sealed class SharedOptions
             ? Analysis.Compare.ComparisonOptions.Default with { FailOnRegression = OptionText.Percentage(fail, "--fail-on-regression") }
             : Analysis.Compare.ComparisonOptions.Default;
 
-    /// <summary>The hooks the options ask for: the OTLP receiver with <c>--otlp</c>.</summary>
+    /// <summary>The hooks the options ask for: the process monitor with <c>--target-pid</c>, the OTLP receiver with <c>--otlp</c>.</summary>
     public IReadOnlyList<IRunHook> Hooks(ParseResult parse)
     {
+        var hooks = new List<IRunHook>(); // the process monitors: one line each
+        var targets = ProcessTargets(parse);
+        hooks.AddRange(targets is not null ? [new ProcessWatchHook(targets)] : []);
+        hooks.AddRange(DotnetCountersHook.For(targets));
         var traceContext = parse.GetValue(TraceContext) switch
         {
             null or "on" => true,
@@ -123,7 +178,22 @@ internal sealed class SharedOptions
         };
         if (parse.GetResult(Otlp) is null)
         {
-            return parse.GetValue(TraceContext) is null ? [] : throw new InputFormatException("--trace-context needs --otlp (there is no receiver to join traces to)");
+            return parse.GetValue(TraceContext) is not null ? throw new InputFormatException("--trace-context needs --otlp (there is no receiver to join traces to)")
+                : parse.GetValue(Db) is not null ? throw new InputFormatException("--db needs --otlp (the statements to plan come from the app's traces)")
+                : hooks;
+        }
+
+        var db = parse.GetValue(Db);
+        if (db is not null)
+        {
+            try
+            {
+                _ = Evidence.Plans.DatabaseTarget.Parse(db, Environment.CurrentDirectory);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InputFormatException(ex.Message);
+            }
         }
 
         var text = parse.GetValue(Otlp) is { Length: > 0 } given ? given : "127.0.0.1:4318";
@@ -133,7 +203,7 @@ internal sealed class SharedOptions
             throw new InputFormatException($"--otlp: the receiver listens on loopback addresses only ({endPoint.Address} is not one); add --allow-remote to listen elsewhere");
         }
 
-        return [new ServerEvidenceHook(endPoint, parse.GetValue(AllowRemote)) { TraceContext = traceContext }];
+        return [.. hooks, new ServerEvidenceHook(endPoint, parse.GetValue(AllowRemote)) { TraceContext = traceContext, Database = db }];
     }
 
     /// <summary>The runner options: transport, loopback policy, TLS, seed, clock.</summary>

@@ -29,12 +29,13 @@ internal static class SweepCommand
     private static readonly Option<string?> Baseline = new("--baseline") { Description = "Compare this sweep with a baseline sweep: @last:main, @last, a run id, @SHA (history, same scenario) or a sweep.json" };
     private static readonly Option<string?> FailOnRegression = new("--fail-on-regression") { Description = "With --baseline: exit 1 when capacity or p95 got significantly worse by more than this, e.g. 10%" };
     private static readonly Option<string[]> Tags = HistoryCommand.TagOption("Tag the saved sweep key=value (repeatable; with --save)");
+    private static readonly Option<string?> TargetRate = SharedOptions.TargetRateOption();
 
     public static Command Create(Func<CliContext> context)
     {
         var command = new Command("sweep", "Step the load through several levels and report capacity at SLA, the USL fit, knees and bottleneck findings (sweep.json, sweep.md, charts)")
         {
-            Users, Rate, Step, StepWarmup, Iterations, Stages, UntilSla, MaxErrors, SlaP99, SlaP95, Out, Save, Tags, Baseline, FailOnRegression,
+            Users, Rate, Step, StepWarmup, Iterations, Stages, UntilSla, MaxErrors, SlaP99, SlaP95, Out, Save, Tags, Baseline, FailOnRegression, TargetRate,
         };
         Shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -93,6 +94,7 @@ internal static class SweepCommand
             Baseline = parse.GetValue(Baseline),
             BaselineComparison = SharedOptions.BaselineComparison(parse, FailOnRegression),
             BaselineHistory = new HistoryOptions { Connection = parse.GetValue(HistoryCommand.Connection) },
+            TargetRate = SharedOptions.TargetRateValue(parse, TargetRate),
         };
     }
 }

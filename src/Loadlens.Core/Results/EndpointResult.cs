@@ -40,6 +40,12 @@ public sealed record EndpointResult
     public string? Histogram { get; init; }
 
     /// <summary>
+    /// The target's <c>Server-Timing</c> response headers, aggregated per metric name; null when no response of the
+    /// endpoint carried one (and for the aggregate row). Added in result.json schema version 2.
+    /// </summary>
+    public ServerTimingSummary? ServerTiming { get; init; }
+
+    /// <summary>
     /// Of the failures, requests sent that had no complete response by the end of the grace period
     /// (<see cref="ErrorCategory.Unfinished"/>); written to result.json only when not 0.
     /// </summary>

@@ -11,7 +11,8 @@ namespace Loadlens.Core.Results;
 public sealed record RunResult
 {
     /// <summary>Version of the on-disk schema written by <see cref="Serialization.RunResultJson"/>.</summary>
-    public const int CurrentSchemaVersion = 1;
+    /// <remarks>2: <see cref="EndpointResult.ServerTiming"/>. Version 1 documents read unchanged (the part is absent).</remarks>
+    public const int CurrentSchemaVersion = 2;
 
     /// <summary>Schema version of this document.</summary>
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;

@@ -11,7 +11,7 @@ public sealed record ServerEvidence
     public const string SectionName = "serverEvidence";
 
     /// <summary>Version of this section's shape.</summary>
-    public int SchemaVersion { get; init; } = 1;
+    public int SchemaVersion { get; init; } = 2;
 
     /// <summary>Spans received.</summary>
     public long SpansReceived { get; init; }
@@ -33,6 +33,84 @@ public sealed record ServerEvidence
 
     /// <summary>Server spans of other traffic (not this run's traces), by route.</summary>
     public IReadOnlyList<RouteEvidence> OtherTraffic { get; init; } = [];
+
+    /// <summary>
+    /// Every normalised statement of the run over all endpoints, by total time (largest first; the top 20): the slow
+    /// statements list and the statements the database's planner is asked about (<c>--db</c>). Since version 2.
+    /// </summary>
+    public IReadOnlyList<StatementEvidence> Statements { get; init; } = [];
+
+    /// <summary>What the app's database said about the top statements (<c>--db</c>); null without one. Since version 2.</summary>
+    public DatabaseEvidence? Database { get; init; }
+}
+
+/// <summary>The app's database, read-only: the plans of the run's top statements and the indexes they lack.</summary>
+public sealed record DatabaseEvidence
+{
+    /// <summary>The database as given, password removed.</summary>
+    public required string Target { get; init; }
+
+    /// <summary><c>sqlite</c> or <c>postgresql</c>.</summary>
+    public required string System { get; init; }
+
+    /// <summary>The statements planned, by total time, with the plan or the reason there is none.</summary>
+    public IReadOnlyList<StatementPlan> Plans { get; init; } = [];
+
+    /// <summary>The indexes to add, with their evidence.</summary>
+    public IReadOnlyList<IndexRecommendation> IndexAdvice { get; init; } = [];
+}
+
+/// <summary>One statement's plan as the database's own planner gave it.</summary>
+public sealed record StatementPlan
+{
+    /// <summary>The normalised statement.</summary>
+    public required string Statement { get; init; }
+
+    /// <summary>How it was planned, e.g. "EXPLAIN (FORMAT JSON, GENERIC_PLAN)" or "EXPLAIN QUERY PLAN, parameters bound to typical values".</summary>
+    public string? Method { get; init; }
+
+    /// <summary>The plan lines, top-down.</summary>
+    public IReadOnlyList<string> Lines { get; init; } = [];
+
+    /// <summary>Why the statement could not be planned (one line); null when it was.</summary>
+    public string? Error { get; init; }
+}
+
+/// <summary>An index to add: the exact statement and why.</summary>
+public sealed record IndexRecommendation
+{
+    /// <summary>The exact <c>CREATE INDEX</c> to run.</summary>
+    public required string CreateIndex { get; init; }
+
+    /// <summary>The table the plan scans.</summary>
+    public required string Table { get; init; }
+
+    /// <summary>The index columns in order: equality, then range, then ORDER BY columns.</summary>
+    public IReadOnlyList<string> Columns { get; init; } = [];
+
+    /// <summary>The statement whose plan scans.</summary>
+    public required string Statement { get; init; }
+
+    /// <summary>The endpoints that ran the statement.</summary>
+    public IReadOnlyList<string> Endpoints { get; init; } = [];
+
+    /// <summary>Rows the scan reads (the table's rows); null when unknown.</summary>
+    public long? RowsScanned { get; init; }
+
+    /// <summary>Where <see cref="RowsScanned"/> comes from (e.g. "count", "statistics", "planner estimate").</summary>
+    public string? RowsFrom { get; init; }
+
+    /// <summary>The plan line that scans.</summary>
+    public required string PlanLine { get; init; }
+
+    /// <summary>How the statement was planned.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>One sentence of evidence.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>The statement's share of the run's database time (0–1).</summary>
+    public double ShareOfDbTime { get; init; }
 }
 
 /// <summary>One endpoint's server-side evidence.</summary>
@@ -61,6 +139,12 @@ public sealed record EndpointEvidence
 
     /// <summary>Share of the server time spent in database spans (0–1).</summary>
     public double DbShare { get; init; }
+
+    /// <summary>
+    /// Mean time per request spent waiting for a database connection from the app's pool (spans named
+    /// <c>pool.wait</c>, or a connection-open span the profiler records); 0 when the app reported none.
+    /// </summary>
+    public double PoolWaitMeanMs { get; init; }
 
     /// <summary>Mean database statements per request.</summary>
     public double DbStatementsMean { get; init; }
@@ -99,8 +183,20 @@ public sealed record StatementEvidence
     /// <summary>Mean duration of one execution.</summary>
     public double MeanMs { get; init; }
 
+    /// <summary>Median duration of one execution (since version 2).</summary>
+    public double P50Ms { get; init; }
+
+    /// <summary>95th percentile duration of one execution (since version 2).</summary>
+    public double P95Ms { get; init; }
+
     /// <summary>Slowest execution.</summary>
     public double MaxMs { get; init; }
+
+    /// <summary>Total time of all its executions.</summary>
+    public double TotalMs { get; init; }
+
+    /// <summary>The endpoints that ran it (in the run-wide <see cref="ServerEvidence.Statements"/> list; empty per endpoint).</summary>
+    public IReadOnlyList<string> Endpoints { get; init; } = [];
 
     /// <summary>Its share of the endpoint's database time (0–1).</summary>
     public double ShareOfDbTime { get; init; }

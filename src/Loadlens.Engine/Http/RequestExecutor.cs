@@ -115,11 +115,15 @@ internal sealed class RequestExecutor : Transport.IRequestTransport
         var category = ErrorCategory.None;
         string? message = null;
         long received = 0;
+        Transport.ServerTimingCapture? timing = null;
         var token = user.Arm(_timeout);
         try
         {
             using var response = await _invoker.SendAsync(request, token).ConfigureAwait(false);
             status = (int)response.StatusCode;
+            timing = user.ServerTiming ??= new Transport.ServerTimingCapture();
+            timing.Clear();
+            AddServerTiming(timing, response.Headers);
             var check = template.ExpectBody is not null;
             if (check)
             {
@@ -146,6 +150,7 @@ internal sealed class RequestExecutor : Transport.IRequestTransport
                 }
             }
 
+            AddServerTiming(timing, response.TrailingHeaders);
             if (!template.IsExpectedStatus(status))
             {
                 category = status switch
@@ -190,8 +195,29 @@ internal sealed class RequestExecutor : Transport.IRequestTransport
 
         var now = Stopwatch.GetTimestamp();
         var micros = (long)Stopwatch.GetElapsedTime(intendedTimestamp, now).TotalMicroseconds;
-        _recorder.Current.Record(endpoint, micros, status, category, template.EstimatedRequestBytes, received, message, now);
+        _recorder.Current.Record(endpoint, micros, status, category, template.EstimatedRequestBytes, received, message, now, status > 0 ? timing : null);
         return category != ErrorCategory.Unfinished;
+    }
+
+    /// <summary>Feed every Server-Timing field of <paramref name="headers"/> to the same parser the raw transports use.</summary>
+    internal static void AddServerTiming(Transport.ServerTimingCapture capture, System.Net.Http.Headers.HttpHeaders headers)
+    {
+        if (!headers.NonValidated.TryGetValues("Server-Timing", out var values))
+        {
+            return;
+        }
+
+        Span<byte> stack = stackalloc byte[512];
+        foreach (var value in values)
+        {
+            var bytes = value.Length <= stack.Length ? stack[..value.Length] : new byte[value.Length];
+            for (var i = 0; i < value.Length; i++)
+            {
+                bytes[i] = value[i] <= 0xFF ? (byte)value[i] : (byte)'?';
+            }
+
+            capture.Add(bytes);
+        }
     }
 
     /// <summary>Map a transport exception to a category and a one-line message.</summary>

@@ -30,6 +30,9 @@ internal sealed class UserContext : IDisposable
     /// <summary>Transport state owned by this user (the lean transport's keep-alive connection).</summary>
     public IDisposable? Connection { get; set; }
 
+    /// <summary>The SocketsHttpHandler transport's Server-Timing scratch (created at the first response).</summary>
+    public Transport.ServerTimingCapture? ServerTiming { get; set; }
+
     /// <summary>Accumulates the body when a content check needs it.</summary>
     public MemoryStream? CheckBuffer { get; set; }
 

@@ -23,7 +23,16 @@ internal sealed class RecordingBuffer
         BytesReceived = new long[endpoints];
         StatusCounts = new long[endpoints * StatusSlots];
         CategoryCounts = new long[endpoints * CategorySlots];
+        TimingHistograms = new LongHistogram?[endpoints * TimingSlots];
+        TimingCounts = new long[endpoints * TimingSlots];
+        TimingSumsMs = new double[endpoints * TimingSlots];
+        TimingResponses = new long[endpoints];
+        TimingDropped = new long[endpoints];
+        TimingUnparsable = new long[endpoints];
     }
+
+    /// <summary>Server-Timing names per endpoint.</summary>
+    internal const int TimingSlots = ServerTimingSummary.MaxNames;
 
     public LongHistogram[] Histograms { get; }
 
@@ -38,6 +47,27 @@ internal sealed class RecordingBuffer
 
     /// <summary>Index: endpoint * categories + (int)category.</summary>
     public long[] CategoryCounts { get; }
+
+    /// <summary>Server-Timing durations (µs) per endpoint * <see cref="TimingSlots"/> + name slot; created at a name's first duration in this buffer.</summary>
+    public LongHistogram?[] TimingHistograms { get; }
+
+    /// <summary>Server-Timing entries per endpoint and name slot (with or without a duration).</summary>
+    public long[] TimingCounts { get; }
+
+    /// <summary>Exact sum of the Server-Timing durations (ms) per endpoint and name slot.</summary>
+    public double[] TimingSumsMs { get; }
+
+    /// <summary>Responses with a Server-Timing field, per endpoint.</summary>
+    public long[] TimingResponses { get; }
+
+    /// <summary>Server-Timing entries not kept (name table full, too many in one response), per endpoint.</summary>
+    public long[] TimingDropped { get; }
+
+    /// <summary>Malformed Server-Timing entries, per endpoint.</summary>
+    public long[] TimingUnparsable { get; }
+
+    /// <summary>Whether any Server-Timing field was recorded into this buffer since the last reset.</summary>
+    public bool HasTiming { get; set; }
 
     /// <summary>Error groups with count and first message; null until the first error (rare path).</summary>
     public Dictionary<ErrorKey, ErrorAccumulator>? Errors { get; set; }
@@ -67,6 +97,24 @@ internal sealed class RecordingBuffer
         Array.Clear(StatusCounts);
         Array.Clear(CategoryCounts);
         Errors?.Clear();
+        if (HasTiming)
+        {
+            foreach (var h in TimingHistograms)
+            {
+                if (h is { TotalCount: > 0 })
+                {
+                    h.Reset();
+                }
+            }
+
+            Array.Clear(TimingCounts);
+            Array.Clear(TimingSumsMs);
+            Array.Clear(TimingResponses);
+            Array.Clear(TimingDropped);
+            Array.Clear(TimingUnparsable);
+            HasTiming = false;
+        }
+
         IsEmpty = true;
     }
 }

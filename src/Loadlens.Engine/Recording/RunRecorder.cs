@@ -31,6 +31,13 @@ internal sealed class RunRecorder : IDisposable
     private readonly long[] _totalStatus;
     private readonly long[] _totalCategories;
     private readonly Dictionary<ErrorKey, ErrorAccumulator> _totalErrors = [];
+    private readonly ServerTimingNames[] _timingNames;
+    private readonly LongHistogram?[] _totalTimingHistograms;
+    private readonly long[] _totalTimingCounts;
+    private readonly double[] _totalTimingSums;
+    private readonly long[] _totalTimingResponses;
+    private readonly long[] _totalTimingDropped;
+    private readonly long[] _totalTimingUnparsable;
     private double _lastBoundarySeconds;
     private long _allRequests;
     private long _allFailures;
@@ -44,7 +51,14 @@ internal sealed class RunRecorder : IDisposable
         _names = endpoints.Select(e => e.Name).ToArray();
         _methods = endpoints.Select(e => e.Method).ToArray();
         _startTimestamp = startTimestamp;
-        _local = new ThreadLocal<WorkerRecorder>(() => new WorkerRecorder(n), trackAllValues: true);
+        _timingNames = Enumerable.Range(0, n).Select(_ => new ServerTimingNames()).ToArray();
+        _local = new ThreadLocal<WorkerRecorder>(() => new WorkerRecorder(n, _timingNames), trackAllValues: true);
+        _totalTimingHistograms = new LongHistogram?[n * RecordingBuffer.TimingSlots];
+        _totalTimingCounts = new long[n * RecordingBuffer.TimingSlots];
+        _totalTimingSums = new double[n * RecordingBuffer.TimingSlots];
+        _totalTimingResponses = new long[n];
+        _totalTimingDropped = new long[n];
+        _totalTimingUnparsable = new long[n];
         _intervalHistograms = Enumerable.Range(0, n).Select(_ => LatencyHistograms.Create()).ToArray();
         _totalHistograms = Enumerable.Range(0, n).Select(_ => LatencyHistograms.Create()).ToArray();
         _intervalFailures = new long[n];
@@ -234,6 +248,7 @@ internal sealed class RunRecorder : IDisposable
                 StatusCodes = status,
                 ErrorCategories = categories,
                 Histogram = LatencyHistograms.Encode(h),
+                ServerTiming = BuildServerTiming(i),
             });
         }
 
@@ -271,6 +286,49 @@ internal sealed class RunRecorder : IDisposable
 
     public void Dispose() => _local.Dispose();
 
+    /// <summary>Endpoint <paramref name="endpoint"/>'s Server-Timing over the measured period; null when no response carried one.</summary>
+    private ServerTimingSummary? BuildServerTiming(int endpoint)
+    {
+        if (_totalTimingResponses[endpoint] == 0)
+        {
+            return null;
+        }
+
+        var names = _timingNames[endpoint];
+        var metrics = new List<ServerTimingMetric>();
+        for (var slot = 0; slot < names.Count; slot++)
+        {
+            var index = (endpoint * RecordingBuffer.TimingSlots) + slot;
+            if (_totalTimingCounts[index] == 0)
+            {
+                continue; // seen only in the warm-up
+            }
+
+            var histogram = _totalTimingHistograms[index];
+            var stats = LatencyStats.Empty;
+            if (histogram is { TotalCount: > 0 })
+            {
+                stats = LatencyHistograms.ToStats(histogram) with { Mean = Math.Round(_totalTimingSums[index] / histogram.TotalCount, 6) };
+            }
+
+            metrics.Add(new ServerTimingMetric
+            {
+                Name = names[slot],
+                Count = _totalTimingCounts[index],
+                Duration = stats,
+                Histogram = histogram is { TotalCount: > 0 } ? LatencyHistograms.Encode(histogram) : null,
+            });
+        }
+
+        return new ServerTimingSummary
+        {
+            Responses = _totalTimingResponses[endpoint],
+            Metrics = metrics,
+            DroppedEntries = _totalTimingDropped[endpoint],
+            UnparsableEntries = _totalTimingUnparsable[endpoint],
+        };
+    }
+
     private void Fold(RecordingBuffer buffer, bool warmup)
     {
         for (var i = 0; i < _names.Length; i++)
@@ -296,6 +354,26 @@ internal sealed class RunRecorder : IDisposable
         for (var i = 0; i < _totalStatus.Length; i++)
         {
             _totalStatus[i] += buffer.StatusCounts[i];
+        }
+
+        if (buffer.HasTiming)
+        {
+            for (var i = 0; i < _names.Length; i++)
+            {
+                _totalTimingResponses[i] += buffer.TimingResponses[i];
+                _totalTimingDropped[i] += buffer.TimingDropped[i];
+                _totalTimingUnparsable[i] += buffer.TimingUnparsable[i];
+            }
+
+            for (var i = 0; i < _totalTimingCounts.Length; i++)
+            {
+                _totalTimingCounts[i] += buffer.TimingCounts[i];
+                _totalTimingSums[i] += buffer.TimingSumsMs[i];
+                if (buffer.TimingHistograms[i] is { TotalCount: > 0 } h)
+                {
+                    (_totalTimingHistograms[i] ??= LatencyHistograms.Create()).Add(h);
+                }
+            }
         }
 
         for (var i = 0; i < _totalCategories.Length; i++)

@@ -1,6 +1,7 @@
 using HdrHistogram.Utilities;
 using Loadlens.Core.Metrics;
 using Loadlens.Core.Results;
+using Loadlens.Engine.Transport;
 
 namespace Loadlens.Engine.Recording;
 
@@ -14,16 +15,21 @@ internal sealed class WorkerRecorder
 {
     private readonly WriterReaderPhaser _phaser = new();
     private RecordingBuffer _active;
+    private readonly ServerTimingNames[] _timingNames;
     private RecordingBuffer _inactive;
 
-    public WorkerRecorder(int endpoints)
+    public WorkerRecorder(int endpoints, ServerTimingNames[]? timingNames = null)
     {
         _active = new RecordingBuffer(endpoints);
         _inactive = new RecordingBuffer(endpoints);
+        _timingNames = timingNames ?? Enumerable.Range(0, endpoints).Select(_ => new ServerTimingNames()).ToArray();
     }
 
-    /// <summary>Record one completed (or failed) request. Called only from the owning thread.</summary>
-    public void Record(int endpoint, long latencyMicros, int status, ErrorCategory category, long bytesSent, long bytesReceived, string? errorMessage, long timestamp)
+    /// <summary>
+    /// Record one completed (or failed) request. Called only from the owning thread. <paramref name="serverTiming"/>:
+    /// the response's Server-Timing metrics (null when there was no response).
+    /// </summary>
+    public void Record(int endpoint, long latencyMicros, int status, ErrorCategory category, long bytesSent, long bytesReceived, string? errorMessage, long timestamp, ServerTimingCapture? serverTiming = null)
     {
         var phase = _phaser.WriterCriticalSectionEnter();
         try
@@ -40,6 +46,11 @@ internal sealed class WorkerRecorder
                 buffer.Failures[endpoint]++;
                 buffer.CategoryCounts[(endpoint * RecordingBuffer.CategorySlots) + (int)category]++;
                 RecordError(buffer, endpoint, category, status, errorMessage, timestamp);
+            }
+
+            if (serverTiming is { Fields: > 0 })
+            {
+                RecordServerTiming(buffer, endpoint, serverTiming);
             }
         }
         finally
@@ -69,6 +80,34 @@ internal sealed class WorkerRecorder
             finally
             {
                 _phaser.ReaderUnlock();
+            }
+        }
+    }
+
+    private void RecordServerTiming(RecordingBuffer buffer, int endpoint, ServerTimingCapture timing)
+    {
+        buffer.HasTiming = true;
+        buffer.TimingResponses[endpoint]++;
+        buffer.TimingUnparsable[endpoint] += timing.Unparsable;
+        buffer.TimingDropped[endpoint] += timing.Overflow;
+        var names = _timingNames[endpoint];
+        for (var i = 0; i < timing.Count; i++)
+        {
+            var slot = names.Intern(timing.Name(i));
+            if (slot < 0)
+            {
+                buffer.TimingDropped[endpoint]++;
+                continue;
+            }
+
+            var index = (endpoint * RecordingBuffer.TimingSlots) + slot;
+            buffer.TimingCounts[index]++;
+            var ms = timing.DurationMs(i);
+            if (ms >= 0)
+            {
+                buffer.TimingSumsMs[index] += ms;
+                var histogram = buffer.TimingHistograms[index] ??= LatencyHistograms.Create(); // once per name and buffer
+                histogram.RecordValue(LatencyHistograms.Clamp((long)Math.Round(ms * 1000)));
             }
         }
     }

@@ -543,7 +543,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     {
         var now = Stopwatch.GetTimestamp();
         var micros = (long)Stopwatch.GetElapsedTime(conn.Intended, now).TotalMicroseconds;
-        _owner.Recorder.Current.Record(conn.Endpoint, micros, status, category, conn.RequestLength, conn.Parser.BodyBytes, message, now);
+        _owner.Recorder.Current.Record(conn.Endpoint, micros, status, category, conn.RequestLength, conn.Parser.BodyBytes, message, now, status > 0 ? conn.Parser.ServerTiming : null);
         Complete(conn, abandoned: false);
     }
 

@@ -56,7 +56,7 @@ internal sealed class Http1ResponseParser
     private const int MaxCaptureBytes = 1024 * 1024;
 
     /// <summary>tchar (RFC 9110): the only bytes allowed in a field name.</summary>
-    private static readonly SearchValues<byte> TokenChars = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+    internal static readonly SearchValues<byte> TokenChars = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
     /// <summary>Controls other than HTAB, and DEL: never allowed in field values or reason phrases.</summary>
     private static readonly SearchValues<byte> ForbiddenTextChars = SearchValues.Create(
@@ -121,6 +121,9 @@ internal sealed class Http1ResponseParser
     /// <summary>How many bytes of <see cref="Captured"/> are valid.</summary>
     public int CapturedLength { get; private set; }
 
+    /// <summary>The <c>Server-Timing</c> metrics of the final response (head and trailers), parsed without allocating.</summary>
+    public ServerTimingCapture ServerTiming { get; } = new();
+
     /// <summary>Whether the last response was parsed completely.</summary>
     public bool IsComplete => _state == State.Done;
 
@@ -143,6 +146,7 @@ internal sealed class Http1ResponseParser
         ErrorKind = ParseErrorKind.None;
         ReasonLength = 0;
         CapturedLength = 0;
+        ServerTiming.Clear();
     }
 
     /// <summary>
@@ -325,9 +329,14 @@ internal sealed class Http1ResponseParser
                         return Fail(ParseErrorKind.TooLarge, "trailer section larger than 64 KiB");
                     }
 
-                    if (!ValidateFieldLine(rest[..lineEnd], out _, out _))
+                    if (!ValidateFieldLine(rest[..lineEnd], out var trailerName, out var trailerValue))
                     {
                         return ParseStatus.Error;
+                    }
+
+                    if (IsServerTiming(trailerName))
+                    {
+                        ServerTiming.Add(trailerValue);
                     }
 
                     continue;
@@ -371,6 +380,8 @@ internal sealed class Http1ResponseParser
                     WireBytes == 0 ? "connection closed before the response" : $"connection closed after {WireBytes} bytes of an incomplete response");
         }
     }
+
+    private static bool IsServerTiming(ReadOnlySpan<byte> name) => name.Length == 13 && Ascii.EqualsIgnoreCase(name, "server-timing"u8);
 
     private static bool HasBareLineFeed(ReadOnlySpan<byte> data)
     {
@@ -518,6 +529,10 @@ internal sealed class Http1ResponseParser
                     chunked = Ascii.EqualsIgnoreCase(coding, "chunked"u8);
                 }
             }
+            else if (IsServerTiming(name))
+            {
+                ServerTiming.Add(value);
+            }
             else if (name.Length == 10 && Ascii.EqualsIgnoreCase(name, "connection"u8))
             {
                 foreach (var range in value.Split((byte)','))
@@ -539,6 +554,7 @@ internal sealed class Http1ResponseParser
 
             // 1xx interim response (100 Continue, 103 Early Hints, ...): the final response follows.
             Status = 0;
+            ServerTiming.Clear();
             ReasonLength = 0;
             _state = State.Head;
             return true;

@@ -239,7 +239,7 @@ internal sealed class LeanHttp1Transport : IRequestTransport
 
         var now = Stopwatch.GetTimestamp();
         var micros = (long)Stopwatch.GetElapsedTime(intendedTimestamp, now).TotalMicroseconds;
-        _recorder.Current.Record(endpoint, micros, status, category, request.Length, parser.BodyBytes, message, now);
+        _recorder.Current.Record(endpoint, micros, status, category, request.Length, parser.BodyBytes, message, now, status > 0 ? parser.ServerTiming : null);
         return category != ErrorCategory.Unfinished;
     }
 

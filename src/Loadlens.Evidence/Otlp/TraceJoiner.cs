@@ -100,6 +100,7 @@ internal sealed class TraceJoiner(uint runTag, Func<string, string> normalize, i
                 endpoints[index].Add(traceId, root, spans, root.Start > sent ? (root.Start - sent) / 1e6 : 0);
             }
 
+            var built = endpoints.Where(e => e.Requests > 0).ToList();
             return new ServerEvidence
             {
                 SpansReceived = _received,
@@ -107,11 +108,48 @@ internal sealed class TraceJoiner(uint runTag, Func<string, string> normalize, i
                 TracesJoined = joined,
                 SpansWithoutServerSpan = orphans,
                 TracesDropped = _droppedTraces.Count,
-                Endpoints = endpoints.Where(e => e.Requests > 0).Select(e => e.Build()).ToList(),
+                Endpoints = built.Select(e => e.Build()).ToList(),
+                Statements = RunStatements(built),
                 OtherTraffic = _other.OrderByDescending(o => o.Value.Count).Select(o => new RouteEvidence { Route = o.Key, Requests = o.Value.Count, MeanMs = Round(o.Value.TotalMs / o.Value.Count) }).ToList(),
             };
         }
     }
+
+    /// <summary>Every endpoint's statements merged by text (histograms merged exactly), by total time, the top <see cref="RunStatementsKept"/>.</summary>
+    private static List<StatementEvidence> RunStatements(List<EndpointAccumulator> endpoints)
+    {
+        var merged = new Dictionary<string, (StatementAccumulator Acc, List<string> Endpoints)>(StringComparer.Ordinal);
+        foreach (var e in endpoints)
+        {
+            foreach (var (text, acc) in e.Statements)
+            {
+                if (!merged.TryGetValue(text, out var m))
+                {
+                    m = (new StatementAccumulator(), []);
+                    merged[text] = m;
+                }
+
+                m.Acc.Merge(acc);
+                m.Endpoints.Add(e.Name);
+            }
+        }
+
+        var dbMs = merged.Values.Sum(m => m.Acc.TotalMs);
+        return merged
+            .OrderByDescending(m => m.Value.Acc.TotalMs)
+            .Take(RunStatementsKept)
+            .Select(m => m.Value.Acc.ToEvidence(m.Key, dbMs) with { Endpoints = m.Value.Endpoints })
+            .ToList();
+    }
+
+    /// <summary>Run-wide statements kept in <see cref="ServerEvidence.Statements"/>.</summary>
+    internal const int RunStatementsKept = 20;
+
+    /// <summary>Distinct statements kept per endpoint; the rest are counted under <see cref="OtherStatements"/>.</summary>
+    internal const int StatementsPerEndpoint = 500;
+
+    /// <summary>The group of an endpoint's statements beyond <see cref="StatementsPerEndpoint"/>.</summary>
+    internal const string OtherStatements = "(other statements)";
 
     private CompactSpan Compact(OtlpSpan s)
     {
@@ -128,18 +166,34 @@ internal sealed class TraceJoiner(uint runTag, Func<string, string> normalize, i
         }
 
         var isDb = system is not null || statement is not null;
-        return new CompactSpan(s.SpanId, s.ParentSpanId, s.Kind, s.StartUnixNano, s.EndUnixNano, isDb, system, statement ?? (isDb ? s.Name : null), s.Route);
+        var isPoolWait = !isDb && s.Name.Equals(PoolWaitSpanName, StringComparison.Ordinal);
+        return new CompactSpan(s.SpanId, s.ParentSpanId, s.Kind, s.StartUnixNano, s.EndUnixNano, isDb, system, statement ?? (isDb ? s.Name : null), s.Route, isPoolWait);
     }
 
     private static double Round(double value) => Math.Round(value, 3);
 
-    private sealed record CompactSpan(string SpanId, string? ParentSpanId, int Kind, ulong Start, ulong End, bool IsDb, string? DbSystem, string? Statement, string? Route)
+    /// <summary>
+    /// Clock slack when comparing a span's start with the previous span's end: 0.1 ms, or 1 ms when the start is a whole
+    /// millisecond. The OpenTelemetry JS SDK takes a span's start from <c>Date.now()</c> (whole milliseconds, rounded
+    /// down) and its end from the start plus a nanosecond duration, so a statement that starts 0.3 ms after the previous
+    /// one ended can carry a start 0.7 ms before that end (tests/Loadlens.Node.Tests).
+    /// </summary>
+    private static ulong StartSlack(ulong startUnixNano) => startUnixNano % 1_000_000 == 0 ? 1_000_000UL : 100_000UL;
+
+    /// <summary>
+    /// The span name that times a wait for a pooled database connection (the <c>Loadlens.AspNetCore</c> profiler's
+    /// connection open, or any app's own <c>pool.wait</c> span): summed into <see cref="EndpointEvidence.PoolWaitMeanMs"/>.
+    /// </summary>
+    public const string PoolWaitSpanName = "pool.wait";
+
+    private sealed record CompactSpan(string SpanId, string? ParentSpanId, int Kind, ulong Start, ulong End, bool IsDb, string? DbSystem, string? Statement, string? Route, bool IsPoolWait = false)
     {
         public double DurationMs => End > Start ? (End - Start) / 1e6 : 0;
     }
 
     private sealed class StatementAccumulator
     {
+        public readonly LongHistogram Durations = LatencyHistograms.Create();
         public string? System;
         public long Calls;
         public long Requests;
@@ -149,6 +203,44 @@ internal sealed class TraceJoiner(uint runTag, Func<string, string> normalize, i
         public double MaxMs;
         public string? Exemplar;
         public long ExemplarRepeats;
+
+        public void Merge(StatementAccumulator other)
+        {
+            Durations.Add(other.Durations);
+            System ??= other.System;
+            Calls += other.Calls;
+            Requests += other.Requests;
+            PerRequestMax = Math.Max(PerRequestMax, other.PerRequestMax);
+            Repeated += other.Repeated;
+            TotalMs += other.TotalMs;
+            MaxMs = Math.Max(MaxMs, other.MaxMs);
+            if (other.ExemplarRepeats > ExemplarRepeats)
+            {
+                ExemplarRepeats = other.ExemplarRepeats;
+                Exemplar = other.Exemplar;
+            }
+        }
+
+        public StatementEvidence ToEvidence(string statement, double dbMs)
+        {
+            var stats = LatencyHistograms.ToStats(Durations);
+            return new StatementEvidence
+            {
+                Statement = statement,
+                System = System,
+                Calls = Calls,
+                PerRequestMean = Round((double)Calls / Math.Max(1, Requests)),
+                PerRequestMax = PerRequestMax,
+                RepeatedRequests = Repeated,
+                MeanMs = Round(TotalMs / Math.Max(1, Calls)),
+                P50Ms = stats.P50,
+                P95Ms = stats.P95,
+                MaxMs = Round(MaxMs),
+                TotalMs = Round(TotalMs),
+                ShareOfDbTime = dbMs > 0 ? Round(TotalMs / dbMs) : 0,
+                ExemplarTraceId = Exemplar,
+            };
+        }
     }
 
     private sealed class EndpointAccumulator(string name)
@@ -158,12 +250,17 @@ internal sealed class TraceJoiner(uint runTag, Func<string, string> normalize, i
         private readonly Dictionary<string, StatementAccumulator> _statements = new(StringComparer.Ordinal);
         private double _dbMs;
         private double _serverMs;
+        private double _poolWaitMs;
         private long _dbCalls;
         private long _dbMax;
         private long _downstream;
         private string? _route;
 
         public long Requests { get; private set; }
+
+        public string Name => name;
+
+        public IReadOnlyDictionary<string, StatementAccumulator> Statements => _statements;
 
         public void Add(string traceId, CompactSpan root, List<CompactSpan> spans, double beforeAppMs)
         {
@@ -176,11 +273,13 @@ internal sealed class TraceJoiner(uint runTag, Func<string, string> normalize, i
             _dbCalls += db.Count;
             _dbMax = Math.Max(_dbMax, db.Count);
             _dbMs += db.Sum(s => s.DurationMs);
+            _poolWaitMs += spans.Where(s => s.IsPoolWait).Sum(s => s.DurationMs);
             _downstream += spans.Count(s => s.Kind == OtlpSpan.KindClient && !s.IsDb);
             foreach (var group in db.GroupBy(s => s.Statement ?? string.Empty, StringComparer.Ordinal))
             {
-                var runs = group.OrderBy(s => s.Start).ToList();
-                var acc = _statements.TryGetValue(group.Key, out var a) ? a : _statements[group.Key] = new StatementAccumulator();
+                var runs = group.OrderBy(s => s.Start).ThenBy(s => s.End).ToList();
+                var key = _statements.ContainsKey(group.Key) || _statements.Count < StatementsPerEndpoint ? group.Key : OtherStatements;
+                var acc = _statements.TryGetValue(key, out var a) ? a : _statements[key] = new StatementAccumulator();
                 acc.System ??= runs[0].DbSystem;
                 acc.Calls += runs.Count;
                 acc.Requests++;
@@ -188,12 +287,16 @@ internal sealed class TraceJoiner(uint runTag, Func<string, string> normalize, i
                 var total = runs.Sum(s => s.DurationMs);
                 acc.TotalMs += total;
                 acc.MaxMs = Math.Max(acc.MaxMs, runs.Max(s => s.DurationMs));
+                foreach (var run in runs)
+                {
+                    acc.Durations.RecordValue(LatencyHistograms.Clamp((long)Math.Round(run.DurationMs * 1000)));
+                }
 
                 // One after another: each starts after the previous one ended (a batch run in parallel is not N+1).
                 var sequential = true;
                 for (var i = 1; i < runs.Count && sequential; i++)
                 {
-                    sequential = runs[i].Start + 100_000 >= runs[i - 1].End; // 0.1 ms of clock slack
+                    sequential = runs[i].Start + StartSlack(runs[i].Start) >= runs[i - 1].End;
                 }
 
                 if (runs.Count >= RepeatThreshold && sequential)
@@ -218,25 +321,14 @@ internal sealed class TraceJoiner(uint runTag, Func<string, string> normalize, i
             BeforeApp = LatencyHistograms.ToStats(_before),
             DbTimeMeanMs = Round(_dbMs / Requests),
             DbShare = _serverMs > 0 ? Round(Math.Min(1, _dbMs / _serverMs)) : 0,
+            PoolWaitMeanMs = Round(_poolWaitMs / Requests),
             DbStatementsMean = Round((double)_dbCalls / Requests),
             DbStatementsMax = _dbMax,
             DownstreamCallsMean = Round((double)_downstream / Requests),
             Statements = _statements
                 .OrderByDescending(s => s.Value.TotalMs)
                 .Take(10)
-                .Select(s => new StatementEvidence
-                {
-                    Statement = s.Key,
-                    System = s.Value.System,
-                    Calls = s.Value.Calls,
-                    PerRequestMean = Round((double)s.Value.Calls / s.Value.Requests),
-                    PerRequestMax = s.Value.PerRequestMax,
-                    RepeatedRequests = s.Value.Repeated,
-                    MeanMs = Round(s.Value.TotalMs / s.Value.Calls),
-                    MaxMs = Round(s.Value.MaxMs),
-                    ShareOfDbTime = _dbMs > 0 ? Round(s.Value.TotalMs / _dbMs) : 0,
-                    ExemplarTraceId = s.Value.Exemplar,
-                })
+                .Select(s => s.Value.ToEvidence(s.Key, _dbMs))
                 .ToList(),
         };
     }

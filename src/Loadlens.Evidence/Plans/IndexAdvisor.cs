@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Loadlens.Core.Sql;
 using Loadlens.Evidence.Sql;
 
 namespace Loadlens.Evidence.Plans;

@@ -1,5 +1,5 @@
 using System.Text;
-using Loadlens.Evidence.Sql;
+using Loadlens.Core.Sql;
 
 namespace Loadlens.Evidence.Plans;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Loadlens.Core.Sql;
 using Loadlens.Evidence.Sql;
 using Npgsql;
 

@@ -116,7 +116,7 @@ internal sealed record QueryPlan(
     /// <summary>The table entry for <paramref name="name"/> (case-insensitive; a schema prefix is ignored).</summary>
     public PlanTable? Table(string name) =>
         Tables.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? Tables.FirstOrDefault(t => string.Equals(Sql.SqlTables.Unqualified(t.Name), Sql.SqlTables.Unqualified(name), StringComparison.OrdinalIgnoreCase));
+        ?? Tables.FirstOrDefault(t => string.Equals(Core.Sql.SqlTables.Unqualified(t.Name), Core.Sql.SqlTables.Unqualified(name), StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>Plans statements against one database, read-only.</summary>

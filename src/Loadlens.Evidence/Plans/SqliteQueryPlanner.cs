@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Loadlens.Core.Sql;
 using Loadlens.Evidence.Sql;
 using Microsoft.Data.Sqlite;
 

@@ -1,3 +1,5 @@
+using Loadlens.Core.Sql;
+
 namespace Loadlens.Evidence.Sql;
 
 /// <summary>A column as written: <c>col</c> or <c>t.col</c> (qualifier = alias or table).</summary>

@@ -22,6 +22,7 @@ internal static class ComparisonJsonWriter
         w.WriteString("verdict", ComparisonText.Verdict(report.Verdict));
         Settings(w, report.Options, report.GateFailed);
         w.WriteString("notComparable", report.NotComparableReason);
+        w.WriteString("runNoise", report.RunNoise);
         Row(w, "overall", report.Overall);
         w.WriteStartArray("endpoints");
         foreach (var e in report.Endpoints)
@@ -103,12 +104,13 @@ internal static class ComparisonJsonWriter
         w.WriteString("startedAt", ReportFormat.IsoUtc(run.StartedAt));
         w.WriteNumber("intervals", run.Intervals);
         w.WriteNumber("requests", run.Requests);
+        w.WriteNumber("runs", run.Runs);
         w.WriteEndObject();
     }
 
     private static void Settings(Utf8JsonWriter w, ComparisonOptions o, bool gateFailed)
     {
-        ReportJson.Numbers(w, ("minEffect", o.MinEffect), ("alpha", o.Alpha), ("confidence", o.Confidence));
+        ReportJson.Numbers(w, ("minEffect", o.MinEffect), ("alpha", o.Alpha), ("confidence", o.Confidence), ("runNoise", o.RunNoise));
         w.WriteStartObject("gate");
         ReportJson.Strings(w, "metrics", o.GatedMetrics);
         ReportJson.Number(w, "threshold", o.FailOnRegression);
@@ -139,7 +141,7 @@ internal static class ComparisonJsonWriter
             w.WriteString("verdict", ComparisonText.Verdict(m.Verdict));
             w.WriteString("unit", m.Unit);
             w.WriteBoolean("higherIsBetter", m.HigherIsBetter);
-            ReportJson.Numbers(w, ("absoluteChange", m.Change), ("pValue", m.PValue));
+            ReportJson.Numbers(w, ("absoluteChange", m.Change), ("pValue", m.PValue), ("runNoise", m.RunNoise));
             w.WriteString("reason", m.Reason);
             w.WriteEndObject();
         }

@@ -24,7 +24,17 @@ internal static class ComparisonMarkdownWriter
         sb.Append("| tool | ").Append(Md(report.Baseline.Tool)).Append(" | ").Append(Md(report.Candidate.Tool)).Append(" |\n");
         sb.Append("| started | ").Append(ReportFormat.IsoUtc(report.Baseline.StartedAt)).Append(" | ").Append(ReportFormat.IsoUtc(report.Candidate.StartedAt)).Append(" |\n");
         sb.Append("| requests / intervals | ").Append(ReportFormat.Count(report.Baseline.Requests)).Append(" / ").Append(report.Baseline.Intervals)
-            .Append(" | ").Append(ReportFormat.Count(report.Candidate.Requests)).Append(" / ").Append(report.Candidate.Intervals).Append(" |\n\n");
+            .Append(" | ").Append(ReportFormat.Count(report.Candidate.Requests)).Append(" / ").Append(report.Candidate.Intervals).Append(" |\n");
+        if (report.Baseline.Runs > 1 || report.Candidate.Runs > 1)
+        {
+            sb.Append("| runs | ").Append(report.Baseline.Runs).Append(" | ").Append(report.Candidate.Runs).Append(" |\n");
+        }
+
+        sb.Append('\n');
+        if (report.RunNoise is { } noise)
+        {
+            sb.Append(Md("Run-to-run noise: " + noise + ".")).Append("\n\n");
+        }
 
         Rows(sb, report.Endpoints.Prepend(report.Overall), heading: "##");
         Tail(sb, report.Regressions, report.Warnings, report.UnmatchedBaseline, report.UnmatchedCandidate, [.. report.Endpoints.Prepend(report.Overall)]);

@@ -14,6 +14,10 @@ internal static class ComparisonConsoleRenderer
         console.MarkupLine($"[bold]{Markup.Escape(report.Baseline.Label)}[/] → [bold]{Markup.Escape(report.Candidate.Label)}[/]: {Verdict(report.Verdict)}");
         console.Write(Table(report.Endpoints.Prepend(report.Overall), report.Options, string.Empty));
         Tail(console, report.Regressions, [.. report.Endpoints.Prepend(report.Overall)], report.UnmatchedBaseline, report.UnmatchedCandidate);
+        if (report.RunNoise is { } noise)
+        {
+            console.MarkupLine($"[grey]run-to-run noise: {Markup.Escape(noise)}[/]");
+        }
     }
 
     public static void Write(IAnsiConsole console, SweepComparison report)

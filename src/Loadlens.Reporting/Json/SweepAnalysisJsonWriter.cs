@@ -58,6 +58,11 @@ internal static class SweepAnalysisJsonWriter
             w.WriteEndObject();
 
             ReportJson.Findings(w, report.Findings);
+            if (report.Sizing is { } sizing)
+            {
+                WriteSizing(w, sizing);
+            }
+
             ReportJson.Strings(w, "notes", report.Notes);
             w.WriteEndObject();
         });
@@ -70,6 +75,66 @@ internal static class SweepAnalysisJsonWriter
         ReportFile.Write(path, Render(sweep, report));
     }
 
+
+    /// <summary><c>sizing</c> (only with <c>--target-rate</c>): each piece with its figures, inputs, arithmetic and assumptions.</summary>
+    private static void WriteSizing(Utf8JsonWriter w, Analysis.Sizing.SizingAdvice sizing)
+    {
+        w.WriteStartObject("sizing");
+        ReportJson.Numbers(w, ("targetRate", sizing.TargetRate), ("headroom", sizing.Headroom));
+        w.WriteString("criteria", sizing.Criteria);
+        var k = sizing.Workers;
+        Item(w, "workers", k, () =>
+        {
+            ReportJson.Numbers(w, ("serviceTimeMs", k.ServiceTimeMs), ("cpuMsPerRequest", k.CpuMsPerRequest));
+            w.WriteString("kind", k.Kind switch { Analysis.Sizing.WorkKind.CpuBound => "cpu-bound", Analysis.Sizing.WorkKind.Waiting => "waiting", Analysis.Sizing.WorkKind.Mixed => "mixed", _ => "unknown" });
+            ReportJson.Numbers(
+                w,
+                ("concurrency", k.Concurrency), ("utilisation", k.Utilisation), ("slots", k.Slots), ("processes", k.Processes),
+                ("threadsPerProcess", k.ThreadsPerProcess), ("coresNeeded", k.CoresNeeded), ("measuredParallelism", k.MeasuredParallelism));
+        });
+        var p = sizing.Pool;
+        Item(w, "pool", p, () => ReportJson.Numbers(
+            w, ("dbTimeMs", p.DbTimeMs), ("busyConnections", p.BusyConnections), ("size", p.Size), ("perProcess", p.PerProcess), ("maxPoolWaitMs", p.MaxPoolWaitMs), ("poolWaitLevel", p.PoolWaitLevel)));
+        var r = sizing.Replicas;
+        Item(w, "replicas", r, () =>
+        {
+            ReportJson.Numbers(w, ("capacityPerInstance", r.CapacityPerInstance), ("count", r.Count));
+            w.WriteBoolean("capacityIsLowerBound", r.CapacityIsLowerBound);
+        });
+        var a = sizing.Autoscale;
+        Item(w, "autoscale", a, () =>
+        {
+            ReportJson.Numbers(
+                w,
+                ("cpuCoresAtKnee", a.CpuCoresAtKnee), ("cpuCoresAvailable", a.CpuCoresAvailable), ("utilisationAtKneePercent", a.UtilisationAtKneePercent),
+                ("cpuTargetPercent", a.CpuTargetPercent), ("minReplicas", a.MinReplicas), ("maxReplicas", a.MaxReplicas));
+            w.WriteString("deploymentName", a.DeploymentName);
+        });
+        w.WriteEndObject();
+
+        static void Item(Utf8JsonWriter w, string name, Analysis.Sizing.SizingItem item, Action figures)
+        {
+            w.WriteStartObject(name);
+            w.WriteString("advice", item.Advice);
+            w.WriteString("thinData", item.ThinData);
+            figures();
+            w.WriteStartArray("inputs");
+            foreach (var input in item.Inputs)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", input.Name);
+                ReportJson.Number(w, "value", input.Value);
+                w.WriteString("unit", input.Unit);
+                w.WriteString("source", input.Source);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            ReportJson.Strings(w, "arithmetic", item.Arithmetic);
+            ReportJson.Strings(w, "assumptions", item.Assumptions);
+            w.WriteEndObject();
+        }
+    }
 
     private static void WriteSweep(Utf8JsonWriter w, SweepResult sweep)
     {

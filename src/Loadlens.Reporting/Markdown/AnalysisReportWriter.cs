@@ -55,6 +55,22 @@ internal static class AnalysisReportWriter
         Line("Latencies in ms. In flight = throughput × mean latency (Little's law): the requests the endpoint holds on average.");
         Line();
 
+        var timed = ServerTimingRows.Endpoints(run);
+        if (timed.Count > 0)
+        {
+            Line("## Server-Timing");
+            Line();
+            foreach (var e in timed)
+            {
+                var share = ServerTimingRows.AppShare(e);
+                Line($"- **{E(e.Name)}**: {(share is null ? string.Empty : E(share) + ". ")}{E(ServerTimingRows.Inline(e)!)}.");
+            }
+
+            Line();
+            Line(E(ServerTimingRows.Coverage(run)));
+            Line();
+        }
+
         Line("## Bottlenecks");
         Line();
         if (report.Findings.Count == 0)

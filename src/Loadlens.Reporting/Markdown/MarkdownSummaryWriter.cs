@@ -46,7 +46,9 @@ internal static class MarkdownSummaryWriter
             WriteArrivals(md, arrivals);
         }
 
+        WriteServerTiming(md, result);
         WriteServerEvidence(md, result);
+        ProcessWatchMarkdown.Lines(result).ToList().ForEach(md.Line); // --target-pid: the server process and .NET runtime
         WriteStatusCodes(md, result);
         WriteErrors(md, result);
         if (result.Notes.Count > 0)
@@ -177,6 +179,34 @@ internal static class MarkdownSummaryWriter
         }
     }
 
+    private static void WriteServerTiming(MarkdownText md, RunResult result)
+    {
+        var rows = ServerTimingRows.Build(result);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        md.Line("## Server-Timing (response headers)");
+        md.Blank();
+        md.Line(Escape(ServerTimingRows.Coverage(result)));
+        md.Blank();
+        foreach (var e in ServerTimingRows.Endpoints(result))
+        {
+            md.Line($"- {Escape(e.Name)}: client mean {ReportFormat.Ms(e.Latency.Mean)} / p95 {ReportFormat.Ms(e.Latency.P95)} ms; {Escape(ServerTimingRows.Inline(e)!)}");
+        }
+
+        md.Blank();
+        md.Line("| " + string.Join(" | ", ServerTimingRows.Headings) + " |");
+        md.Line("|---|---|" + string.Concat(Enumerable.Repeat("---:|", ServerTimingRows.Headings.Count - 2)));
+        foreach (var (endpoint, cells) in rows)
+        {
+            md.Line($"| {Escape(endpoint)} | {Escape(cells[0])} | {string.Join(" | ", cells.Skip(1))} |");
+        }
+
+        md.Blank();
+    }
+
     private static void WriteServerEvidence(MarkdownText md, RunResult result)
     {
         if (ServerEvidenceRows.Of(result) is not { } evidence)
@@ -196,14 +226,27 @@ internal static class MarkdownSummaryWriter
         }
 
         md.Blank();
-        var statements = evidence.Endpoints.SelectMany(e => e.Statements.Take(3).Select(s => (e.Endpoint, s))).ToList();
+        var statements = ServerEvidenceRows.Statements(evidence, 10);
         if (statements.Count > 0)
         {
-            md.Line("| Endpoint | Statement | Per request | Max | Mean ms | Share of DB time |");
-            md.Line("|---|---|---:|---:|---:|---:|");
-            foreach (var (endpoint, s) in statements)
+            md.Line("| " + string.Join(" | ", ServerEvidenceRows.StatementHeadings) + " |");
+            md.Line("|---|---|" + string.Concat(Enumerable.Repeat("---:|", ServerEvidenceRows.StatementHeadings.Count - 2)));
+            foreach (var row in statements)
             {
-                md.Line($"| {Escape(endpoint)} | `{s.Statement.Replace("`", "'", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal)}` | {ReportFormat.Number(s.PerRequestMean)} | {s.PerRequestMax} | {ReportFormat.Ms(s.MeanMs)} | {ReportFormat.Number(Math.Round(s.ShareOfDbTime * 100, 1))} % |");
+                md.Line($"| {Code(row[0])} | {Escape(row[1])} | {string.Join(" | ", row.Skip(2))} |");
+            }
+
+            md.Blank();
+        }
+
+        var database = ServerEvidenceRows.Database(evidence);
+        if (database.Count > 0)
+        {
+            md.Line(Escape(database[0]));
+            md.Blank();
+            foreach (var line in database.Skip(1))
+            {
+                md.Line($"- {Code(line)}");
             }
 
             md.Blank();

@@ -26,6 +26,7 @@ public sealed class OutputRegistry
         new SweepChartsOutput(),
         new SweepMarkdownOutput(),
         new SweepAnalysisJsonOutput(),
+        new HpaYamlOutput(),
         new HtmlReportOutput(),
         new ComparisonMarkdownOutput(),
         new ComparisonJsonOutput(),

@@ -41,6 +41,7 @@ internal static class SweepConsoleRenderer
         }
 
         console.Write(table);
+        WriteServerProcess(console, sweep);
         console.MarkupLine($"[bold]Capacity at SLA:[/] {Markup.Escape(SweepText.Capacity(report))}");
         if (SweepText.Plateau(report) is { } plateau)
         {
@@ -59,9 +60,65 @@ internal static class SweepConsoleRenderer
         console.MarkupLine($"[bold]Knees:[/] {Markup.Escape(SweepText.Knees(report))}");
         FindingsRenderer.WriteFindings(console, report.Findings, "(sweep)");
         FindingsRenderer.WriteRecommendations(console, report.Recommendations);
+        if (report.Sizing is { } sizing)
+        {
+            WriteSizing(console, sizing);
+        }
+
         foreach (var n in report.Notes)
         {
             console.MarkupLine($"[grey]note: {Markup.Escape(n)}[/]");
         }
+    }
+
+    /// <summary>The sizing advice (<c>--target-rate</c>): each piece with its inputs, arithmetic and assumptions.</summary>
+    public static void WriteSizing(IAnsiConsole console, Analysis.Sizing.SizingAdvice sizing)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(sizing);
+        console.MarkupLine($"[bold]{Markup.Escape(SizingText.Heading(sizing))}:[/]");
+        foreach (var item in sizing.Items)
+        {
+            console.MarkupLine(item.Advice is null
+                ? $"  [bold]{Markup.Escape(item.Topic)}:[/] [yellow]{Markup.Escape(SizingText.Advice(item))}[/]"
+                : $"  [bold]{Markup.Escape(item.Topic)}:[/] {Markup.Escape(item.Advice)}");
+            foreach (var input in item.Inputs)
+            {
+                console.MarkupLine($"    [grey]input:[/] {Markup.Escape(SizingText.Input(input))}");
+            }
+
+            foreach (var line in item.Arithmetic)
+            {
+                console.MarkupLine($"    [grey]=[/] {Markup.Escape(line)}");
+            }
+
+            foreach (var line in item.Assumptions)
+            {
+                console.MarkupLine($"    [grey]assumes: {Markup.Escape(line)}[/]");
+            }
+        }
+    }
+
+    /// <summary>The server process per step (<c>--target-pid</c>): CPU per request and peak RSS; nothing without it.</summary>
+    private static void WriteServerProcess(IAnsiConsole console, SweepResult sweep)
+    {
+        var rows = ProcessRows.Steps(sweep);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title("Server process per step (/proc)");
+        foreach (var heading in ProcessRows.StepHeadings)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(heading)).RightAligned());
+        }
+
+        foreach (var row in rows)
+        {
+            table.AddRow(row.Select(c => (Spectre.Console.Rendering.IRenderable)new Text(c)).ToArray());
+        }
+
+        console.Write(table);
     }
 }

@@ -49,6 +49,7 @@ internal static class SweepMarkdownWriter
             : "Little N = X·(R+Z): users the generator actually kept busy (⚠ below 90 % of the configured users). ok req/s = successful requests per second (what the fit uses).");
         md.AppendLine();
 
+        WriteServerProcess(md, sweep);
         md.AppendLine("## Scalability (Universal Scalability Law)").AppendLine();
         if (report.Usl is null)
         {
@@ -73,6 +74,10 @@ internal static class SweepMarkdownWriter
         }
 
         Markdown.FindingsMarkdown.Write(md, report.Findings, headingLevel: 3, wholeScope: "Whole sweep");
+        if (report.Sizing is { } sizing)
+        {
+            WriteSizing(md, sizing);
+        }
 
         if (report.Notes.Count > 0)
         {
@@ -101,6 +106,62 @@ internal static class SweepMarkdownWriter
     /// <summary>Write the report to <paramref name="path"/>.</summary>
     public static void Write(SweepResult sweep, CapacityReport report, IReadOnlyList<string> charts, string path)
         => File.WriteAllText(path, Render(sweep, report, charts), new UTF8Encoding(false));
+
+    private static void WriteSizing(StringBuilder md, Analysis.Sizing.SizingAdvice sizing)
+    {
+        md.Append("## ").AppendLine(Escape(SizingText.Heading(sizing))).AppendLine();
+        foreach (var item in sizing.Items)
+        {
+            md.Append("### ").AppendLine(Escape(item.Topic)).AppendLine();
+            md.Append(item.Advice is null ? "*" : "**").Append(Escape(SizingText.Advice(item))).AppendLine(item.Advice is null ? "*" : "**").AppendLine();
+            if (item.Inputs.Count + item.Arithmetic.Count + item.Assumptions.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var input in item.Inputs)
+            {
+                md.Append("- input: ").AppendLine(Escape(SizingText.Input(input)));
+            }
+
+            foreach (var line in item.Arithmetic)
+            {
+                md.Append("- ").AppendLine(Escape(line));
+            }
+
+            foreach (var line in item.Assumptions)
+            {
+                md.Append("- assumes: ").AppendLine(Escape(line));
+            }
+
+            md.AppendLine();
+        }
+
+        if (Sizing.HorizontalPodAutoscaler.Render(sizing) is { } manifest)
+        {
+            md.AppendLine("`hpa.yaml`:").AppendLine().AppendLine("```yaml").Append(manifest).AppendLine("```").AppendLine();
+        }
+    }
+
+    /// <summary>The server process per step (<c>--target-pid</c>): CPU per request and peak RSS; nothing without it.</summary>
+    private static void WriteServerProcess(StringBuilder md, SweepResult sweep)
+    {
+        var rows = ProcessRows.Steps(sweep);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Server process per step").AppendLine();
+        md.Append("| ").AppendJoin(" | ", ProcessRows.StepHeadings).AppendLine(" |");
+        md.Append('|').Append(string.Concat(ProcessRows.StepHeadings.Select(_ => "---:|"))).AppendLine();
+        foreach (var row in rows)
+        {
+            md.Append("| ").AppendJoin(" | ", row).AppendLine(" |");
+        }
+
+        md.AppendLine().AppendLine("CPU in % of one core, from /proc (--target-pid); memory in MB (10^6 bytes).").AppendLine();
+    }
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("*", "\\*", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

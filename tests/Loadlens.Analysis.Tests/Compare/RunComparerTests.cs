@@ -68,6 +68,71 @@ public sealed class RunComparerTests
         report.Overall.Metrics.ShouldAllBe(m => m.Verdict != ComparisonVerdict.Slower && m.Verdict != ComparisonVerdict.Faster);
     }
 
+    /// <summary>
+    /// Runs of the same build that differ from run to run (each run's median drawn around 10 ms with σ = 6 %), the way
+    /// the honesty bench saw on a shared machine: within each run the intervals agree, so one run per side mistakes the
+    /// run offset for a change; with five baseline replicates the spread between runs is in the interval.
+    /// </summary>
+    private static List<RunResult> Replicates(double medianMs, int count, int seed, double runSigma = 0.06)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            return Runs.Make(medianMs * Math.Exp(runSigma * Math.Clamp(z, -2, 2)), seed: seed * 100 + i, sigma: 0.1);
+        })];
+    }
+
+    [Fact]
+    public void A_run_offset_within_the_run_to_run_noise_is_not_a_verdict_once_replicates_show_that_noise()
+    {
+        var baselines = Replicates(10, 5, seed: 41);
+        var candidate = Runs.Make(10 * 1.09, seed: 4200, sigma: 0.1); // the same build in a slow run: +9 %
+
+        // One run per side: the 9 % offset is tight within the runs, so the single-run method calls it slower.
+        var single = RunComparer.Compare(baselines[0], candidate, Fast);
+        single.Overall.Metric("p50")!.RunNoise.ShouldBeNull();
+        single.RunNoise.ShouldNotBeNull().ShouldContain("variation within each run only");
+
+        // Five baseline runs: their spread (≈ 6 %) is in the interval, and 9 % is within it.
+        var replicated = RunComparer.Compare(baselines, [candidate], Fast);
+        var p50 = replicated.Overall.Metric("p50")!;
+        p50.RunNoise.ShouldNotBeNull().ShouldBeInRange(0.02, 0.15);
+        p50.Verdict.ShouldBe(ComparisonVerdict.Inconclusive, p50.Reason);
+        p50.Reason.ShouldContain("run-to-run noise");
+        (p50.CiHigh!.Value - p50.CiLow!.Value).ShouldBeGreaterThan(3 * (single.Overall.Metric("p50")!.CiHigh!.Value - single.Overall.Metric("p50")!.CiLow!.Value));
+        p50.Baseline!.Value.ShouldBe(baselines.Average(b => b.Total.Latency.P50), 0.01); // the side's figure is the mean of its runs
+        replicated.Baseline.Runs.ShouldBe(5);
+        replicated.Candidate.Runs.ShouldBe(1);
+        replicated.Baseline.Requests.ShouldBe(baselines.Sum(b => b.Total.Requests));
+        replicated.RunNoise.ShouldNotBeNull().ShouldContain("5 baseline runs, 1 candidate run");
+    }
+
+    [Fact]
+    public void Thirty_percent_slower_is_still_slower_against_noisy_replicates_and_a_given_run_noise()
+    {
+        var baselines = Replicates(10, 5, seed: 43);
+        var slower = Runs.Make(13, seed: 4400, sigma: 0.1);
+
+        var report = RunComparer.Compare(baselines, [slower], Fast with { FailOnRegression = 0.10 });
+        report.Overall.Metric("p95")!.Verdict.ShouldBe(ComparisonVerdict.Slower, report.Overall.Metric("p95")!.Reason);
+        report.GateFailed.ShouldBeTrue();
+
+        // A given noise (an A/A calibration) widens a one-run comparison the same way.
+        var given = RunComparer.Compare(baselines[0], Runs.Make(10 * 1.09, seed: 4500, sigma: 0.1), Fast with { RunNoise = 0.06 });
+        given.Overall.Metric("p50")!.Verdict.ShouldNotBe(ComparisonVerdict.Slower, given.Overall.Metric("p50")!.Reason);
+        given.Overall.Metric("p50")!.RunNoise!.Value.ShouldBe(Math.Log(1.06), 1e-4);
+        given.RunNoise.ShouldNotBeNull().ShouldContain("--run-noise");
+        RunComparer.Compare(baselines[0], slower, Fast with { RunNoise = 0.06 }).Overall.Metric("p95")!.Verdict.ShouldBe(ComparisonVerdict.Slower);
+    }
+
+    [Fact]
+    public void Replicates_of_the_same_build_on_both_sides_are_not_called_different()
+    {
+        var report = RunComparer.Compare(Replicates(10, 4, seed: 45), Replicates(10, 4, seed: 46), Fast);
+        report.Overall.Metrics.ShouldAllBe(m => m.Verdict != ComparisonVerdict.Slower && m.Verdict != ComparisonVerdict.Faster);
+    }
+
     [Fact]
     public void TooFewIntervals_IsInconclusive_EvenForABigChange()
     {

@@ -80,9 +80,46 @@ public sealed class RunResultJsonTests
     }
 
     [Fact]
+    public void Server_timing_round_trips_and_a_version_1_document_still_reads()
+    {
+        var h = LatencyHistograms.Create();
+        h.RecordValue(12_500);
+        h.RecordValue(20_100);
+        var db = new ServerTimingMetric { Name = "db", Count = 2, Duration = LatencyHistograms.ToStats(h) with { Mean = 16.3 }, Histogram = LatencyHistograms.Encode(h) };
+        var cache = new ServerTimingMetric { Name = "cache", Count = 5, Duration = LatencyStats.Empty };
+        var sample = Sample();
+        var run = sample with
+        {
+            Endpoints = [sample.Endpoints[0] with { ServerTiming = new ServerTimingSummary { Responses = 5, Metrics = [db, cache], DroppedEntries = 1, UnparsableEntries = 2 } }],
+        };
+
+        var json = RunResultJson.Serialize(run);
+        json.ShouldContain($"\"schemaVersion\": {RunResult.CurrentSchemaVersion}");
+        RunResult.CurrentSchemaVersion.ShouldBe(2);
+        var back = RunResultJson.Deserialize(json);
+        RunResultJson.Serialize(back).ShouldBe(json);
+        var timing = back.Endpoints[0].ServerTiming.ShouldNotBeNull();
+        timing.Responses.ShouldBe(5);
+        timing.DroppedEntries.ShouldBe(1);
+        timing.UnparsableEntries.ShouldBe(2);
+        timing["db"]!.Duration.Mean.ShouldBe(16.3);
+        LatencyHistograms.ToStats(LatencyHistograms.Decode(timing["db"]!.Histogram!)).P95.ShouldBe(db.Duration.P95);
+        timing["cache"]!.Count.ShouldBe(5);
+        timing["cache"]!.Histogram.ShouldBeNull();
+        timing["DB"].ShouldBeNull(); // names are case-sensitive
+
+        // A version 1 file (before Server-Timing) reads as before: the part is absent, not an error.
+        var v1 = RunResultJson.Serialize(Sample()).Replace($"\"schemaVersion\": {RunResult.CurrentSchemaVersion}", "\"schemaVersion\": 1", StringComparison.Ordinal);
+        var old = RunResultJson.Deserialize(v1);
+        old.SchemaVersion.ShouldBe(1);
+        old.Endpoints[0].ServerTiming.ShouldBeNull();
+        RunResultJson.Serialize(Sample()).ShouldNotContain("serverTiming"); // absent when no response carried it
+    }
+
+    [Fact]
     public void Deserialize_NewerSchema_IsRejectedClearly()
     {
-        var json = RunResultJson.Serialize(Sample()).Replace("\"schemaVersion\": 1", "\"schemaVersion\": 99", StringComparison.Ordinal);
+        var json = RunResultJson.Serialize(Sample()).Replace($"\"schemaVersion\": {RunResult.CurrentSchemaVersion}", "\"schemaVersion\": 99", StringComparison.Ordinal);
 
         var ex = Should.Throw<InputFormatException>(() => RunResultJson.Deserialize(json, "r.json"));
 

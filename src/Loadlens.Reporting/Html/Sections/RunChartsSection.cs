@@ -29,24 +29,17 @@ internal sealed class RunChartsSection : IHtmlSection
         page.BeginSection("charts", "Charts");
         if (run.Intervals.Count > 0)
         {
-            var xs = run.Intervals.Select(i => ChartNumbers.Round(i.StartSeconds + (i.DurationSeconds / 2))).ToList();
-            IReadOnlyList<ChartBand> bands = run.WarmupSeconds > 0 ? [new ChartBand(0, run.WarmupSeconds, "warm-up")] : [];
-            page.Chart("throughput", "Throughput and error rate over time", new ChartSpec
-            {
-                Kind = "line",
-                X = new ChartAxis("time since start", "s", "elapsed"),
-                Y = new ChartAxis("throughput (req/s)", "req/s"),
-                Y2 = new ChartAxis("error rate (%)", "%"),
-                Xs = xs,
-                Bands = bands,
-                Series =
+            var xs = TimeCharts.Midpoints(run.Intervals.Select(i => (i.StartSeconds, i.DurationSeconds)));
+            page.Chart("throughput", "Throughput and error rate over time", TimeCharts.Line(
+                run,
+                xs,
+                new ChartAxis("throughput (req/s)", "req/s"),
                 [
                     new ChartSeries { Label = "req/s", Y = [.. run.Intervals.Select(i => ChartNumbers.Value(Rate(i.Total.Requests, i.DurationSeconds)))], Style = "area", Color = "c0" },
                     new ChartSeries { Label = "failed req/s", Y = [.. run.Intervals.Select(i => ChartNumbers.Value(Rate(i.Total.Failures, i.DurationSeconds)))], Style = "line", Color = "bad" },
                     new ChartSeries { Label = "error rate", Y = [.. run.Intervals.Select(i => i.Total.Requests > 0 ? ChartNumbers.Value(100.0 * i.Total.Failures / i.Total.Requests) : null)], Axis = "y2", Style = "dashed", Color = "warn" },
                     new ChartSeries { Label = "active users", Y = [.. run.Intervals.Select(i => (double?)i.ActiveUsers)], Axis = "y2", Style = "step", Color = "muted", Shown = false },
-                ],
-            }, "Per interval. Shaded: warm-up (excluded from every total). Drag to zoom, double-click to reset. Active users (closed model) or requests in flight (open) share the right axis.");
+                ]) with { Y2 = new ChartAxis("error rate (%)", "%") }, "Per interval. Shaded: warm-up (excluded from every total). Drag to zoom, double-click to reset. Active users (closed model) or requests in flight (open) share the right axis.");
 
             var series = new List<ChartSeries>();
             foreach (var (name, index) in endpoints.Select((e, i) => (e.Name, i)).Prepend((EndpointResult.AggregatedName, -1)))
@@ -65,14 +58,8 @@ internal sealed class RunChartsSection : IHtmlSection
                 }
             }
 
-            page.Chart("latency", "Latency over time (p50 / p95 / p99)", new ChartSpec
+            page.Chart("latency", "Latency over time (p50 / p95 / p99)", TimeCharts.Line(run, xs, new ChartAxis("latency (ms)", "ms"), series) with
             {
-                Kind = "line",
-                X = new ChartAxis("time since start", "s", "elapsed"),
-                Y = new ChartAxis("latency (ms)", "ms"),
-                Xs = xs,
-                Bands = bands,
-                Series = series,
                 GroupLabel = "endpoint",
                 LogToggle = true,
             }, "Per interval and endpoint: p99 solid, p95 dashed, p50 dotted. Toggle endpoints and percentiles above the chart.");

@@ -1,4 +1,4 @@
-namespace Loadlens.Evidence.Sql;
+namespace Loadlens.Core.Sql;
 
 /// <summary>A statement in its normal form (the grouping key) and the tables it names.</summary>
 /// <param name="Text">Literals and parameter markers as <c>?</c>, <c>IN (…)</c> value lists as <c>IN (?)</c>, repeated

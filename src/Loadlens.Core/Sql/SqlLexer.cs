@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Loadlens.Evidence.Sql;
+namespace Loadlens.Core.Sql;
 
 /// <summary>What a <see cref="SqlToken"/> is.</summary>
 internal enum SqlTokenKind

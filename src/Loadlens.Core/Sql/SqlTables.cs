@@ -1,4 +1,4 @@
-namespace Loadlens.Evidence.Sql;
+namespace Loadlens.Core.Sql;
 
 /// <summary>A table named in a statement, with the alias it goes by (the table name itself when there is none).</summary>
 internal sealed record TableReference(string Table, string Alias);
