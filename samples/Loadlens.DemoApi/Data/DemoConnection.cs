@@ -6,16 +6,15 @@ using Microsoft.Data.Sqlite;
 namespace Loadlens.DemoApi.Data;
 
 /// <summary>
-/// A SQLite connection behind the demo's optional bounded pool: <see cref="OpenAsync"/> first waits for one of the pool's
-/// connections (like Npgsql's <c>Max Pool Size</c> or SQLAlchemy's <c>pool_size</c>), and closing gives it back; inside a
-/// request (<paramref name="lease"/>) the request's first open checks one out and the end of the request gives it back.
-/// Opening also sets the busy timeout unless the single-writer flaw is on. The profiler wraps this class, so the wait is
-/// timed as <c>pool.wait</c>.
+/// A SQLite connection behind the demo's optional bounded pool (like Npgsql's <c>Max Pool Size</c> or SQLAlchemy's
+/// <c>pool_size</c>): <see cref="OpenAsync"/> first waits for its <paramref name="lease"/> to hold one of the pool's
+/// connections. A request's lease (<see cref="DemoDatabase.BeginRequest"/>) is shared by all the request's connections and
+/// given back when the request ends; a connection opened outside a request owns its lease (<paramref name="ownsLease"/>) and
+/// gives it back when it closes. Opening also sets the busy timeout unless the single-writer flaw is on. The profiler wraps
+/// this class, so the wait is timed as <c>pool.wait</c>.
 /// </summary>
-internal sealed class DemoConnection(SqliteConnection inner, SemaphoreSlim? pool, PoolLease? lease, bool busyTimeout) : DbConnection
+internal sealed class DemoConnection(SqliteConnection inner, PoolLease? lease, bool ownsLease, bool busyTimeout) : DbConnection
 {
-    private int _held;
-
     [AllowNull]
     public override string ConnectionString
     {
@@ -35,16 +34,7 @@ internal sealed class DemoConnection(SqliteConnection inner, SemaphoreSlim? pool
 
     public override void Open()
     {
-        if (lease is not null)
-        {
-            lease.Acquire();
-        }
-        else if (pool is not null)
-        {
-            pool.Wait();
-            Interlocked.Exchange(ref _held, 1);
-        }
-
+        lease?.Acquire();
         OpenInner();
     }
 
@@ -53,11 +43,6 @@ internal sealed class DemoConnection(SqliteConnection inner, SemaphoreSlim? pool
         if (lease is not null)
         {
             await lease.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else if (pool is not null)
-        {
-            await pool.WaitAsync(cancellationToken).ConfigureAwait(false);
-            Interlocked.Exchange(ref _held, 1);
         }
 
         OpenInner();
@@ -90,9 +75,9 @@ internal sealed class DemoConnection(SqliteConnection inner, SemaphoreSlim? pool
 
     private void Release()
     {
-        if (Interlocked.Exchange(ref _held, 0) == 1)
+        if (ownsLease)
         {
-            pool!.Release();
+            lease?.Dispose();
         }
     }
 
@@ -119,7 +104,10 @@ internal sealed class DemoConnection(SqliteConnection inner, SemaphoreSlim? pool
     }
 }
 
-/// <summary>One request's checkout of a connection from the bounded pool: taken at the request's first open, given back on dispose.</summary>
+/// <summary>
+/// A checkout of one connection from the bounded pool: taken at the first open (later opens reuse it), given back on
+/// dispose, and reusable after that.
+/// </summary>
 internal sealed class PoolLease(SemaphoreSlim pool) : IDisposable
 {
     private int _held;

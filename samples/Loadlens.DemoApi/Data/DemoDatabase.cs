@@ -110,7 +110,10 @@ internal sealed class DemoDatabase
     /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = new DemoConnection(new SqliteConnection(ConnectionString), Pool, _lease.Value, !Flaws.HasFlag(DemoFlaws.SingleWriter)).WithLoadlensProfiling("sqlite");
+        var requestLease = _lease.Value;
+        var lease = requestLease ?? (Pool is null ? null : new PoolLease(Pool));
+        var connection = new DemoConnection(new SqliteConnection(ConnectionString), lease, ownsLease: requestLease is null, !Flaws.HasFlag(DemoFlaws.SingleWriter))
+            .WithLoadlensProfiling("sqlite");
         try
         {
             await connection.OpenAsync(ct);
