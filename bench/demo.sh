@@ -4,20 +4,21 @@
 # named (✓ lines) of how many, whether the fixed API still drew a flaw's finding, and the sizing line. Ends with the
 # min/median/max wall time per mode against the issue's bounds (--quick < 60 s, default < 180 s).
 # About REPEAT × (50 + 110) s plus the clone and build. Not for CI.
-# Example: bench/demo.sh --repeat 3            bench/demo.sh --repeat 5 --quick-only
+# Example: bench/demo.sh --repeat 3            bench/demo.sh --repeat 5 --quick-only --keep /tmp/demo-runs
 set -euo pipefail
-REPEAT=3; MODES="quick default"
+REPEAT=3; MODES="quick default"; KEEP=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeat) REPEAT=$2; shift 2 ;;
     --quick-only) MODES="quick"; shift ;;
     --default-only) MODES="default"; shift ;;
+    --keep) KEEP=$2; shift 2 ;;   # copy every run's report folder and console log there
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "$KEEP" ] && mkdir -p "$KEEP" && cp -r "$WORK"/quick-* "$WORK"/default-* "$KEEP"/ 2>/dev/null; rm -rf "$WORK"' EXIT
 git clone -q "$REPO" "$WORK/clone"
 cd "$WORK/clone"
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $(date -u +%FT%TZ)"
@@ -37,7 +38,7 @@ for mode in $MODES; do
     named=$(grep -c '^  ✓' "$out.log" || true)
     flaws=$(grep -cE '^  [✓✗] ' "$out.log" || true)
     fixed=$(grep -q "none of the flaws' findings is reported" "$out.log" && echo "none after the fixes" || grep -m1 'still reported' "$out.log" || echo "?")
-    sizing=$(grep -m1 -iE 'replica' "$out.log" | sed 's/^ *//' || true)
+    sizing=$(grep -m1 -E '^ *replicas:' "$out.log" | sed 's/^ *//' || true)
     printf '%-7s run %d: %6.1f s  exit %d  named %s/%s  %s  | %s\n' "$mode" "$i" "$wall" "$rc" "$named" "$flaws" "$fixed" "$sizing"
   done
 done

@@ -30,7 +30,7 @@ public sealed class CpuSaturationRuleTests
         CpuSystemPercent = totalCpu * 0.1,
         CpuWaitPercent = totalWait,
         BusiestProcessCpuPercent = busiestCpu,
-        BusiestProcessCpuWaitPercent = busiestWait,
+        BusiestProcessMainThreadWaitPercent = busiestWait,
     };
 
     [Fact]
@@ -73,6 +73,28 @@ public sealed class CpuSaturationRuleTests
         var run = Run(130, 2, _ => Sample(145, 2, 145, 2));
 
         Analyzer.Findings(run).ShouldNotContain(f => f.RuleId == RuleIds.CpuSaturation);
+    }
+
+    [Fact]
+    public void Waits_of_a_multi_threaded_servers_pool_threads_do_not_make_it_a_one_core_worker()
+    {
+        // The flawed demo API: 44 % CPU, its pool threads 38 % waiting for a core between them, its main thread idle. The
+        // one-core test counts the main thread's wait (a single-threaded worker's), so 44 + 1 is not a worker at one core.
+        var run = Run(130, 2, _ => Sample(44, 1, 44, 38));
+
+        Analyzer.Findings(run).ShouldNotContain(f => f.RuleId == RuleIds.CpuSaturation);
+    }
+
+    [Fact]
+    public void A_multi_threaded_server_whose_threads_want_every_core_is_cpu_bound_on_all()
+    {
+        // The fixed demo API in a closed-model run: 145 % CPU and 110 % more runnable but waiting for a core.
+        var run = Run(130, 2, _ => Sample(145, 1, 145, 110));
+
+        var finding = Analyzer.Findings(run).Where(f => f.RuleId == RuleIds.CpuSaturation).ShouldHaveSingleItem();
+
+        finding.Title.ShouldNotContain("ONE core");
+        finding.Recommendation!.Text.ShouldContain("more cores or more instances");
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Loadlens.Analysis.Rules;
 /// <summary>
 /// <c>cpu-saturation</c>: the watched server processes (<c>--target-pid</c>, a <see cref="ProcessWatch"/> section) want the
 /// CPU they may use while latency rises. In at least half of the measured intervals either the busiest single process
-/// wants a whole core (its CPU plus the time it waited for a core, <c>/proc/PID/schedstat</c>, ≥ <see cref="OneCorePercent"/>
+/// wants a whole core (its CPU plus the time its main thread waited for a core, <c>/proc/PID/schedstat</c>: a single-threaded worker's, ≥ <see cref="OneCorePercent"/>
 /// % of one core) while using no more than one (≤ <see cref="OneCoreMaxCpuPercent"/> %), or all watched processes together want ≥ <see cref="AllCoresShare"/> of the cores they may use
 /// (<see cref="ProcessWatch.CpuLimitCores"/> or the machine's). "While latency rises": the run's mean latency is at least
 /// <see cref="MinQueueingRatio"/> × the CPU each request costs (requests wait for the CPU longer than they use it), or
@@ -42,7 +42,7 @@ internal sealed class CpuSaturationRule : IRule
         }
 
         var cores = watch.CpuLimitCores ?? watch.MachineCores;
-        static double BusiestDemand(ProcessSample s) => s.BusiestProcessCpuPercent + s.BusiestProcessCpuWaitPercent;
+        static double BusiestDemand(ProcessSample s) => s.BusiestProcessCpuPercent + s.BusiestProcessMainThreadWaitPercent;
         static double TotalDemand(ProcessSample s) => s.CpuPercent + s.CpuWaitPercent;
         var allCores = measured.Count(s => TotalDemand(s) >= AllCoresShare * cores * 100);
         // Pinned to one core: it wants a whole core but never uses more than about one (a single-threaded worker, a
@@ -69,7 +69,7 @@ internal sealed class CpuSaturationRule : IRule
         }
 
         var busiestCpu = measured.Average(s => s.BusiestProcessCpuPercent);
-        var busiestWait = measured.Average(s => s.BusiestProcessCpuWaitPercent);
+        var busiestWait = measured.Average(s => s.BusiestProcessMainThreadWaitPercent);
         var totalCpu = measured.Average(s => s.CpuPercent);
         var totalWait = measured.Average(s => s.CpuWaitPercent);
         var share = (double)Math.Max(allCoresSaturated ? allCores : 0, oneCoreSaturated ? oneCore : 0) / measured.Count;

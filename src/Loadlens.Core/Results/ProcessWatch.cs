@@ -111,12 +111,17 @@ public sealed record ProcessSample : IntervalSample
     public double BusiestProcessCpuPercent { get; init; }
 
     /// <summary>
-    /// Time the single busiest process's threads were runnable but waited for a core (<c>/proc/PID/schedstat</c>), percent of
-    /// one core: CPU + wait near 100 means that process wanted a whole core even when other work on the machine took it.
+    /// Time the single busiest process's main thread was runnable but waited for a core (<c>/proc/PID/schedstat</c>), percent
+    /// of one core. The main thread does a single-threaded worker's work (a Python sync worker, a Node event loop): its CPU
+    /// + this wait near 100 means it wanted a whole core even when other work on the machine took it. A .NET server's main
+    /// thread idles, so this stays near 0 there while <see cref="CpuWaitPercent"/> counts its pool threads.
     /// </summary>
-    public double BusiestProcessCpuWaitPercent { get; init; }
+    public double BusiestProcessMainThreadWaitPercent { get; init; }
 
-    /// <summary>Time the watched processes' threads were runnable but waited for a core, percent of one core, summed over processes.</summary>
+    /// <summary>
+    /// Time the watched processes' threads were runnable but waited for a core (<c>/proc/PID/task/TID/schedstat</c>), percent
+    /// of one core, summed over threads and processes: CPU + wait is the CPU they wanted.
+    /// </summary>
     public double CpuWaitPercent { get; init; }
 
     /// <summary>Resident set size at the end of the interval, bytes, summed over processes.</summary>

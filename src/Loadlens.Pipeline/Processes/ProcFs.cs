@@ -12,12 +12,13 @@ namespace Loadlens.Pipeline.Processes;
 /// <param name="RssBytes">Resident set size (VmRSS).</param>
 /// <param name="Threads">Threads.</param>
 /// <param name="OpenFileDescriptors">Entries of <c>/proc/PID/fd</c>; -1 when the directory cannot be read (another user's process).</param>
-/// <param name="VoluntarySwitches">Voluntary context switches, cumulative.</param>
-/// <param name="InvoluntarySwitches">Involuntary context switches, cumulative.</param>
-/// <param name="RunDelayNs">Time its threads were runnable but waited for a core (<c>/proc/PID/schedstat</c>, second field), ns; 0 when the kernel does not keep it.</param>
+/// <param name="VoluntarySwitches">Voluntary context switches of its live threads, cumulative.</param>
+/// <param name="InvoluntarySwitches">Involuntary context switches of its live threads, cumulative.</param>
+/// <param name="RunDelayNs">Time its live threads were runnable but waited for a core (<c>/proc/PID/task/TID/schedstat</c>, second field, summed), ns; 0 when the kernel does not keep it.</param>
+/// <param name="MainThreadRunDelayNs">The same for its main thread alone (<c>/proc/PID/schedstat</c>): the thread that does a single-threaded worker's work (a Python or Node process), idle in a .NET server.</param>
 internal readonly record struct ProcReading(
     int Pid, long StartTime, int ParentPid, long UserTicks, long SystemTicks, long RssBytes, int Threads, int OpenFileDescriptors, long VoluntarySwitches, long InvoluntarySwitches,
-    long RunDelayNs = 0)
+    long RunDelayNs = 0, long MainThreadRunDelayNs = 0)
 {
     /// <summary>The key that tells a process from a later one that got the same pid.</summary>
     public ProcessKey Key => new(Pid, StartTime);
@@ -27,7 +28,8 @@ internal readonly record struct ProcReading(
 internal readonly record struct ProcessKey(int Pid, long StartTime);
 
 /// <summary>
-/// Reads Linux <c>/proc</c> (proc(5)): <c>stat</c>, <c>status</c>, <c>fd</c>, <c>comm</c>, the children lists, the cgroup v2
+/// Reads Linux <c>/proc</c> (proc(5)): <c>stat</c>, <c>status</c>, <c>fd</c>, <c>comm</c>, each thread's <c>schedstat</c> and
+/// <c>status</c>, the children lists, the cgroup v2
 /// CPU quota. Never reads a command line (it may carry secrets). Every read tolerates a process that is gone (null).
 /// </summary>
 internal sealed class ProcFs
@@ -77,11 +79,52 @@ internal sealed class ProcFs
             fds = -1;
         }
 
+        var mainDelay = RunDelay(TryRead(Path.Combine(dir, "schedstat")));
+        var threads = ThreadTotals(dir) ?? (
+            mainDelay,
+            StatusValue(status, "voluntary_ctxt_switches:"),
+            StatusValue(status, "nonvoluntary_ctxt_switches:"));
         return new ProcReading(
             pid, s.StartTime, s.ParentPid, s.UserTicks, s.SystemTicks,
             StatusValue(status, "VmRSS:") * 1024, (int)StatusValue(status, "Threads:"), fds,
-            StatusValue(status, "voluntary_ctxt_switches:"), StatusValue(status, "nonvoluntary_ctxt_switches:"),
-            RunDelay(TryRead(Path.Combine(dir, "schedstat"))));
+            threads.Voluntary, threads.Involuntary, threads.RunDelayNs, mainDelay);
+    }
+
+    /// <summary>
+    /// The run-queue wait and context switches summed over the process's threads (<c>/proc/PID/task/TID/schedstat</c> and
+    /// <c>status</c>). Unlike <c>stat</c>'s CPU times, <c>/proc/PID/schedstat</c> and the switch counts of
+    /// <c>/proc/PID/status</c> are the main thread's alone: for a multi-threaded server (.NET, Java, a threaded worker)
+    /// they miss nearly all of it. A thread that exits takes its counts with it, so the sums can fall between two
+    /// readings (<see cref="ProcessWatchBuilder"/> counts no negative change). Null when the task list cannot be read.
+    /// </summary>
+    private static (long RunDelayNs, long Voluntary, long Involuntary)? ThreadTotals(string dir)
+    {
+        IEnumerable<string> tasks;
+        try
+        {
+            tasks = Directory.EnumerateDirectories(Path.Combine(dir, "task")).ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        long delay = 0, voluntary = 0, involuntary = 0;
+        var read = 0;
+        foreach (var task in tasks)
+        {
+            if (TryRead(Path.Combine(task, "status")) is not { } status)
+            {
+                continue; // the thread exited since the listing
+            }
+
+            read++;
+            voluntary += StatusValue(status, "voluntary_ctxt_switches:");
+            involuntary += StatusValue(status, "nonvoluntary_ctxt_switches:");
+            delay += RunDelay(TryRead(Path.Combine(task, "schedstat")));
+        }
+
+        return read > 0 ? (delay, voluntary, involuntary) : null;
     }
 
     /// <summary>The process name (<c>/proc/PID/comm</c>), or "?" when it is gone.</summary>

@@ -49,16 +49,17 @@ internal static class ProcessWatchBuilder
                 var k = s.At(to, static r => r.SystemTicks) - s.At(from, static r => r.SystemTicks);
                 user += u;
                 system += k;
-                var w = s.At(to, static r => r.RunDelayNs) - s.At(from, static r => r.RunDelayNs);
+                // Sums over live threads: one that exited takes its counts with it, so a fall is no negative work.
+                var w = Math.Max(0, s.At(to, static r => r.RunDelayNs) - s.At(from, static r => r.RunDelayNs));
                 waitNs += w;
                 if (u + k > busiest)
                 {
                     busiest = u + k;
-                    busiestWaitNs = w;
+                    busiestWaitNs = Math.Max(0, s.At(to, static r => r.MainThreadRunDelayNs) - s.At(from, static r => r.MainThreadRunDelayNs));
                 }
 
-                voluntary += s.At(to, static r => r.VoluntarySwitches) - s.At(from, static r => r.VoluntarySwitches);
-                involuntary += s.At(to, static r => r.InvoluntarySwitches) - s.At(from, static r => r.InvoluntarySwitches);
+                voluntary += Math.Max(0, s.At(to, static r => r.VoluntarySwitches) - s.At(from, static r => r.VoluntarySwitches));
+                involuntary += Math.Max(0, s.At(to, static r => r.InvoluntarySwitches) - s.At(from, static r => r.InvoluntarySwitches));
                 if (!interval.Warmup && !interval.Drain)
                 {
                     perProcessCpu[key] += (u + k) / clockTicksPerSecond;
@@ -79,7 +80,7 @@ internal static class ProcessWatchBuilder
                 CpuUserPercent = user * percent,
                 CpuSystemPercent = system * percent,
                 BusiestProcessCpuPercent = Math.Max(0, busiest) * percent,
-                BusiestProcessCpuWaitPercent = interval.DurationSeconds > 0 ? busiestWaitNs / 1e7 / interval.DurationSeconds : 0,
+                BusiestProcessMainThreadWaitPercent = interval.DurationSeconds > 0 ? busiestWaitNs / 1e7 / interval.DurationSeconds : 0,
                 CpuWaitPercent = interval.DurationSeconds > 0 ? waitNs / 1e7 / interval.DurationSeconds : 0,
                 RssBytes = alive.Sum(r => r.RssBytes),
                 Threads = alive.Sum(r => r.Threads),

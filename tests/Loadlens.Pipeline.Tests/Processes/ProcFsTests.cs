@@ -65,4 +65,52 @@ public sealed class ProcFsTests
         ProcFs.ClockTicksPerSecond.ShouldBe(100); // sysconf(_SC_CLK_TCK) on every mainstream Linux kernel build
         proc.Read(int.MaxValue).ShouldBeNull();
     }
+
+    [Fact]
+    public void Context_switches_and_core_waits_count_every_thread_not_only_the_main_one()
+    {
+        // /proc/PID/status and /proc/PID/schedstat describe the main thread alone; a server's work runs on other threads.
+        var proc = new ProcFs();
+        var pid = Environment.ProcessId;
+        var before = proc.Read(pid).ShouldNotBeNull();
+
+        // Threads that sleep 1 ms 200 times each (a voluntary switch per sleep), then more spinning threads than cores for
+        // 300 ms, which must wait for a core in turn. Each stays alive until both readings are taken: an exited thread takes
+        // its counts with it.
+        using var release = new ManualResetEventSlim();
+        var spinnerCount = (2 * Environment.ProcessorCount) + 1;
+        using var worked = new CountdownEvent(3 + spinnerCount);
+        var sleepers = Enumerable.Range(0, 3).Select(_ => new Thread(() =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                Thread.Sleep(1);
+            }
+
+            worked.Signal();
+            release.Wait();
+        })).ToList();
+        var spinners = Enumerable.Range(0, spinnerCount).Select(_ => new Thread(() =>
+        {
+            var until = DateTime.UtcNow.AddMilliseconds(300);
+            while (DateTime.UtcNow < until)
+            {
+                Thread.SpinWait(1000);
+            }
+
+            worked.Signal();
+            release.Wait();
+        })).ToList();
+        var all = sleepers.Concat(spinners).ToList();
+        all.ForEach(t => t.Start());
+        worked.Wait(TimeSpan.FromSeconds(30)).ShouldBeTrue();
+        var late = proc.Read(pid).ShouldNotBeNull();
+        release.Set();
+        all.ForEach(t => t.Join());
+
+        late.Threads.ShouldBeGreaterThanOrEqualTo(all.Count);
+        (late.VoluntarySwitches - before.VoluntarySwitches).ShouldBeGreaterThan(300, "3 threads × 200 sleeps, not the main thread's few");
+        // More runnable threads than cores for 300 ms: together they waited well over 100 ms for a core.
+        (late.RunDelayNs - before.RunDelayNs).ShouldBeGreaterThan(100_000_000L);
+    }
 }

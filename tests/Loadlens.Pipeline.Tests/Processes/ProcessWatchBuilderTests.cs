@@ -38,8 +38,8 @@ public sealed class ProcessWatchBuilderTests
     };
 
     /// <summary>A reading: <paramref name="cpuTicks"/> user ticks (system = a tenth of it), RSS in MB.</summary>
-    private static ProcReading P(int pid, long cpuTicks, long rssMb, long start = 1, int threads = 1, long voluntary = 0, long waitNs = 0) =>
-        new(pid, start, 1, cpuTicks, cpuTicks / 10, rssMb << 20, threads, 5, voluntary, 0, waitNs);
+    private static ProcReading P(int pid, long cpuTicks, long rssMb, long start = 1, int threads = 1, long voluntary = 0, long waitNs = 0, long? mainWaitNs = null) =>
+        new(pid, start, 1, cpuTicks, cpuTicks / 10, rssMb << 20, threads, 5, voluntary, 0, waitNs, mainWaitNs ?? waitNs);
 
     private static ProcessWatch Build(RunResult run, (long AtMs, ProcReading[] Processes)[] snapshots, double offsetSeconds = 0)
     {
@@ -127,13 +127,25 @@ public sealed class ProcessWatchBuilderTests
     }
 
     [Fact]
+    public void The_busiest_process_shows_its_main_threads_wait_and_the_total_every_threads()
+    {
+        var run = Run(Interval(0, 10), Interval(1, 10));
+        // A multi-threaded server: its threads waited 800 ms for a core over the second, its main thread 10 ms. A thread
+        // that exited between the samples lowered the sum: no negative wait.
+        var watch = Build(run, [(0, [P(1, 0, 1, waitNs: 0, mainWaitNs: 0)]), (1000, [P(1, 80, 1, waitNs: 800_000_000, mainWaitNs: 10_000_000)]), (2000, [P(1, 160, 1, waitNs: 500_000_000, mainWaitNs: 10_000_000)])]);
+
+        watch.Samples.Select(s => s.CpuWaitPercent).ShouldBe([80, 0], tolerance: 1e-9);
+        watch.Samples.Select(s => s.BusiestProcessMainThreadWaitPercent).ShouldBe([1, 0], tolerance: 1e-9);
+    }
+
+    [Fact]
     public void Run_queue_wait_and_context_switches_are_deltas_per_interval()
     {
         var run = Run(Interval(0, 10), Interval(1, 10));
         var watch = Build(run, [(0, [P(1, 0, 1, voluntary: 100, waitNs: 0)]), (1000, [P(1, 50, 1, voluntary: 130, waitNs: 300_000_000)]), (2000, [P(1, 100, 1, voluntary: 190, waitNs: 700_000_000)])]);
 
         watch.Samples.Select(s => s.VoluntaryContextSwitches).ShouldBe([30L, 60L]);
-        watch.Samples.Select(s => s.BusiestProcessCpuWaitPercent).ShouldBe([30, 40], tolerance: 1e-9);
+        watch.Samples.Select(s => s.BusiestProcessMainThreadWaitPercent).ShouldBe([30, 40], tolerance: 1e-9);
         watch.Samples.Select(s => s.CpuWaitPercent).ShouldBe([30, 40], tolerance: 1e-9);
         watch.Summary.VoluntaryContextSwitchesPerRequest!.Value.ShouldBe(4.5, 1e-9);
     }
