@@ -16,6 +16,8 @@ namespace Loadlens.Analysis.Rules;
 /// <c>missing-index</c> on the endpoint, and on its statement's <c>slow-query</c> (both decided in their rules);</item>
 /// <item><c>pool-wait</c> explains a <c>shared-bottleneck</c> (the one queue is the connection pool: kept without advice);
 /// a <c>write-lock-wait</c> or <c>uncached-aggregate</c> explains the <c>slow-query</c> of its statement (kept without advice);</item>
+/// <item>without a pool wait, <c>cpu-saturation</c> explains <c>shared-bottleneck</c> and <c>serialized-resource</c>: the one
+/// queue is the CPU (every core busy, or a worker held to one), so the CPU finding's advice is the one kept;</item>
 /// <item><c>tail-latency</c> on an endpoint with a cause finding (queue, degradation, variance, stalls, overload) keeps
 /// no advice of its own; the rest share one recommendation that lists them.</item>
 /// </list>
@@ -107,12 +109,13 @@ internal static class FindingConsolidation
     private static double Value(Finding f, string name) => f.Evidence.FirstOrDefault(e => e.Name == name)?.Value ?? 0;
 
     /// <summary>
-    /// A pool wait is the shared queue's reason; a write-lock wait or an uncached aggregate is its statement's slowness:
+    /// A pool wait is the shared queue's reason (else a saturated CPU is); a write-lock wait or an uncached aggregate is its statement's slowness:
     /// one piece of advice each (theirs).
     /// </summary>
     private static void ExplainByResourceWaits(List<Finding> kept)
     {
         var pool = kept.FirstOrDefault(f => f.RuleId == RuleIds.PoolWait);
+        var cpu = kept.FirstOrDefault(f => f.RuleId == RuleIds.CpuSaturation);
         var statements = kept.Where(f => f.RuleId is RuleIds.WriteLockWait or RuleIds.UncachedAggregate)
             .Select(f => (f.RuleId, f.Endpoint, Statement: Quoted(f.Title)))
             .Where(x => x.Statement is not null)
@@ -123,6 +126,10 @@ internal static class FindingConsolidation
             if (pool is not null && f.RuleId == RuleIds.SharedBottleneck)
             {
                 kept[i] = f with { Title = $"{f.Title} (the connection pool, see {RuleIds.PoolWait})", Recommendation = null };
+            }
+            else if (pool is null && cpu is not null && f.RuleId is RuleIds.SharedBottleneck or RuleIds.SerializedResource)
+            {
+                kept[i] = f with { Title = $"{f.Title} (the CPU, see {RuleIds.CpuSaturation})", Recommendation = null };
             }
             else if (f.RuleId == RuleIds.SlowQuery && Quoted(f.Title) is { } statement
                      && statements.FirstOrDefault(x => (f.Endpoint is null || x.Endpoint == f.Endpoint)
