@@ -83,7 +83,8 @@ public static class ComparisonMetrics
                 ? positions => set.Statistic(positions, percentile)
                 : null;
             var tail = percentile is { } p && p < 100 ? 1 - (p / 100) : 0;
-            return new MetricSeries(read(endpoint.Latency), values, resample, endpoint.Latency.Count, tail);
+            var ranked = tail > 0 && resample is not null ? set!.Ranked() : null;
+            return new MetricSeries(read(endpoint.Latency), values, resample, endpoint.Latency.Count, tail, ranked);
         }
     }
 
@@ -238,6 +239,39 @@ public static class ComparisonMetrics
                 [.. distinct.Select(v => v / 1000.0)],
                 [.. raw.Select(r => r.Select(x => position[x.Value]).ToArray())],
                 [.. raw.Select(r => r.Select(x => x.Count).ToArray())]);
+        }
+
+        /// <summary>Every interval merged, in ascending order: the k-th smallest latency (its histogram bucket's value).</summary>
+        public RankedSample? Ranked()
+        {
+            var merged = new long[_valuesMs.Length];
+            for (var p = 0; p < _indices.Length; p++)
+            {
+                for (var k = 0; k < _indices[p].Length; k++)
+                {
+                    merged[_indices[p][k]] += _counts[p][k];
+                }
+            }
+
+            var cumulative = new long[merged.Length];
+            long total = 0;
+            for (var i = 0; i < merged.Length; i++)
+            {
+                total += merged[i];
+                cumulative[i] = total;
+            }
+
+            if (total == 0)
+            {
+                return null;
+            }
+
+            var values = _valuesMs;
+            return new RankedSample(total, rank =>
+            {
+                var at = Array.BinarySearch(cumulative, Math.Clamp(rank, 1, total));
+                return values[at >= 0 ? at : ~at];
+            });
         }
 
         /// <summary>The percentile (HdrHistogram's rule; 100 = max) or, when null, the mean of the merged intervals at <paramref name="positions"/>.</summary>

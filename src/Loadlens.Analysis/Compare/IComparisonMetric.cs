@@ -39,4 +39,11 @@ public interface IComparisonMetric
 /// </param>
 /// <param name="SampleCount">Requests behind <paramref name="Value"/>.</param>
 /// <param name="TailShare">For a percentile, the share of samples beyond it (0.05 for p95); 0 otherwise.</param>
-public sealed record MetricSeries(double Value, IReadOnlyList<double> PerInterval, Func<IReadOnlyList<int>, double>? Resample, long SampleCount, double TailShare = 0);
+/// <param name="Ranked">
+/// For a percentile, the run's samples in order (from its interval histograms): the exact order-statistic bounds decide
+/// with them when too few samples lie beyond the percentile for the bootstrap. Null when there are no histograms.
+/// </param>
+public sealed record MetricSeries(double Value, IReadOnlyList<double> PerInterval, Func<IReadOnlyList<int>, double>? Resample, long SampleCount, double TailShare = 0, RankedSample? Ranked = null);
+
+/// <summary>A run's samples in ascending order: <paramref name="ValueAt"/>(k) is the k-th smallest (1-based) of <paramref name="Count"/>.</summary>
+public sealed record RankedSample(long Count, Func<long, double> ValueAt);

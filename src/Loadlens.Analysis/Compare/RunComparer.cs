@@ -226,7 +226,14 @@ public static class RunComparer
         if (a.TailShare > 0 && Math.Min(a.SampleCount, b.SampleCount) * a.TailShare < options.MinTailSamples)
         {
             var needed = (long)Math.Ceiling(options.MinTailSamples / a.TailShare);
-            return Result(ComparisonVerdict.Inconclusive, string.Create(CultureInfo.InvariantCulture, $"too few requests for {metric.Id}: {Math.Min(a.SampleCount, b.SampleCount)}, need {needed} in each run ({options.MinTailSamples} beyond the percentile)"));
+            var few = string.Create(CultureInfo.InvariantCulture, $"too few requests for {metric.Id}: {Math.Min(a.SampleCount, b.SampleCount)}, need {needed} in each run ({options.MinTailSamples} beyond the percentile)");
+            if (runsA.Count == 1 && runsB.Count == 1 && a.Ranked is { } ra && b.Ranked is { } rb
+                && OrderStatisticBounds(metric, a.TailShare, ra, rb, options, noise.Sigma) is { } bounds)
+            {
+                return Result(bounds.Verdict, $"{few} for the bootstrap; {bounds.Reason}", bounds.Low, bounds.High);
+            }
+
+            return Result(ComparisonVerdict.Inconclusive, few);
         }
 
         var change = b.Value - a.Value;
@@ -304,6 +311,46 @@ public static class RunComparer
             ciLow,
             ciHigh,
             p);
+    }
+
+    /// <summary>
+    /// A tail percentile with too few samples beyond it for the bootstrap, decided by exact order-statistic bounds
+    /// (<see cref="OrderStatistics"/>): the candidate is faster when its percentile's upper bound lies below the baseline's
+    /// lower bound by more than the effect threshold (and slower the other way round), each bound one-sided at α/2, so the
+    /// claim holds at level α whatever the shape of the latency distribution. Run-to-run noise (σ) widens each bound by
+    /// e^{2σ}. Anything else stays inconclusive (null). The interval reported is the change between the bounds: from the
+    /// candidate's lower over the baseline's upper to the candidate's upper over the baseline's lower.
+    /// </summary>
+    private static (ComparisonVerdict Verdict, string Reason, double? Low, double? High)? OrderStatisticBounds(
+        IComparisonMetric metric, double tailShare, RankedSample a, RankedSample b, ComparisonOptions options, double sigma)
+    {
+        var q = 1 - tailShare;
+        var level = options.Alpha / 2;
+        var (aLow, aHigh) = OrderStatistics.QuantileRanks(a.Count, q, level);
+        var (bLow, bHigh) = OrderStatistics.QuantileRanks(b.Count, q, level);
+        var widen = Math.Exp(2 * sigma);
+        double? Bound(RankedSample s, long? rank, bool upper) => rank is { } k && s.ValueAt(k) is var v && v > 0 ? (upper ? v * widen : v / widen) : null;
+        var aLo = Bound(a, aLow, upper: false);
+        var aHi = Bound(a, aHigh, upper: true);
+        var bLo = Bound(b, bLow, upper: false);
+        var bHi = Bound(b, bHigh, upper: true);
+        double? low = bLo is { } x && aHi is { } y ? (x / y) - 1 : null;
+        double? high = bHi is { } z && aLo is { } w ? (z / w) - 1 : null;
+        var theta = options.MinEffect;
+        string Ms(double? v) => v is { } m ? m.ToString("0.##", CultureInfo.InvariantCulture) + " " + metric.Unit : "unbounded";
+        var conf = (1 - level).ToString("0.#%", CultureInfo.InvariantCulture);
+        ComparisonVerdict Direction(bool lower) => lower == metric.HigherIsBetter ? ComparisonVerdict.Slower : ComparisonVerdict.Faster;
+        if (high is { } h && h <= -theta)
+        {
+            return (Direction(lower: true), $"exact order-statistic bounds ({conf} each): the candidate's {metric.Id} ≤ {Ms(bHi)} against the baseline's ≥ {Ms(aLo)}, a change of at most {Pct(h, true)}", low, high);
+        }
+
+        if (low is { } l && l >= theta)
+        {
+            return (Direction(lower: false), $"exact order-statistic bounds ({conf} each): the candidate's {metric.Id} ≥ {Ms(bLo)} against the baseline's ≤ {Ms(aHi)}, a change of at least {Pct(l, true)}", low, high);
+        }
+
+        return null;
     }
 
     private static List<ComparabilityWarning> Warnings(RunResult a, RunResult b, Side sa, Side sb, ComparisonOptions options)

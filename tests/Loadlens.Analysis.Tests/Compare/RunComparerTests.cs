@@ -169,12 +169,33 @@ public sealed class RunComparerTests
     }
 
     [Fact]
-    public void TooFewRequestsForATailPercentile_IsInconclusive()
+    public void TooFewRequestsForATailPercentile_AreDecidedByExactOrderStatisticBounds_OnlyWhenTheyAreClear()
     {
-        var report = RunComparer.Compare(Runs.Make(10, seed: 15, perInterval: 20), Runs.Make(20, seed: 16, perInterval: 20), Fast);
+        // 200 requests each, 10 beyond the p95: too few for the bootstrap. Twice as slow: the exact bounds at 99.5 % each
+        // (the baseline's p95 is at most its 199th value, the candidate's at least its 182nd) are far apart.
+        var report = RunComparer.Compare(Runs.Make(10, seed: 15, perInterval: 10), Runs.Make(20, seed: 16, perInterval: 10), Fast);
 
-        report.Overall.Metric("p99")!.Reason.ShouldBe("too few requests for p99: 400, need 2000 in each run (20 beyond the percentile)");
+        var p95 = report.Overall.Metric("p95")!;
+        p95.Verdict.ShouldBe(ComparisonVerdict.Slower, p95.Reason);
+        p95.Reason.ShouldStartWith("too few requests for p95: 200, need 400 in each run (20 beyond the percentile) for the bootstrap; exact order-statistic bounds (99.5% each)");
+        p95.CiLow!.Value.ShouldBeGreaterThan(0.05);
+        p95.CiHigh!.Value.ShouldBeGreaterThan(p95.CiLow.Value);
         report.Overall.Metric("p50")!.Verdict.ShouldBe(ComparisonVerdict.Slower);
+
+        // The p99 of 200 has no upper bound at 99.5 % (fewer than 2 values beyond it): it stays inconclusive.
+        report.Overall.Metric("p99")!.Reason.ShouldBe("too few requests for p99: 200, need 2000 in each run (20 beyond the percentile)");
+
+        // The same server twice, and a 3 % change, with as few requests: never faster or slower.
+        for (var seed = 0; seed < 20; seed++)
+        {
+            foreach (var candidateMs in new[] { 10.0, 10.3 })
+            {
+                var same = RunComparer.Compare(Runs.Make(10, seed: 100 + seed, perInterval: 10), Runs.Make(candidateMs, seed: 200 + seed, perInterval: 10), Fast);
+                var tail = same.Overall.Metric("p95")!;
+                tail.Verdict.ShouldBe(ComparisonVerdict.Inconclusive, $"{candidateMs} ms, seed {seed}: {tail.Reason}");
+                tail.Reason.ShouldStartWith("too few requests for p95");
+            }
+        }
     }
 
     [Fact]
