@@ -422,7 +422,7 @@ internal sealed class DemoJourney(CliContext cli, DemoJourney.Settings settings)
             if (baseline.Run is { } flawedRun && optimized.Run is { } fixedRun && flawedRun.Total.Requests > 0)
             {
                 md.AppendLine().AppendLine(CultureInfo.InvariantCulture,
-                    $"Each run kept {settings.Users} users busy (closed model), so the fixed API's latencies were measured while it served {fixedRun.Total.Requests / (double)flawedRun.Total.Requests:0.#}× as many requests. A tail verdict needs at least 20 requests beyond the percentile in each run (400 for p95), so a slow endpoint's few flawed requests can leave a large change *inconclusive* (docs/compare.md).");
+                    $"Each run kept {settings.Users} users busy (closed model), so the fixed API's latencies were measured while it served {fixedRun.Total.Requests / (double)flawedRun.Total.Requests:0.#}× as many requests. Where a slow endpoint served fewer than 20 requests beyond the percentile (400 for p95), its tail verdict comes from exact order-statistic bounds instead of the bootstrap, and stays *inconclusive* when those overlap (docs/compare.md).");
             }
 
             md.AppendLine().AppendLine(Resources(baseline.Run, optimized.Run));
