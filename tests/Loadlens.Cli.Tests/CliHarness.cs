@@ -4,7 +4,7 @@ using Spectre.Console.Testing;
 
 namespace Loadlens.Cli.Tests;
 
-/// <summary>Runs the CLI in-process with captured output.</summary>
+/// <summary>Runs the CLI in-process with captured output, in a temp folder of its own (also compiled into Loadlens.Sweep.Tests).</summary>
 internal sealed class CliHarness : IDisposable
 {
     public CliHarness()
@@ -21,9 +21,12 @@ internal sealed class CliHarness : IDisposable
 
     public TestConsole Console { get; } = new();
 
+    /// <summary>The console width tables are laid out for.</summary>
+    public int Width { get; init; } = 200;
+
     public async Task<int> RunAsync(params string[] args)
     {
-        Console.Profile.Width = 200;
+        Console.Profile.Width = Width;
         var context = new CliContext(Console, Out, Error, Interactive: false, TimeProvider.System);
         return await LoadlensCli.RunAsync(args, context);
     }

@@ -1,8 +1,6 @@
-using Loadlens.Cli;
-using Loadlens.Cli.Infrastructure;
+using Loadlens.Cli.Tests;
 using Loadlens.Core.Serialization;
 using Loadlens.TestUtils;
-using Spectre.Console.Testing;
 
 namespace Loadlens.Sweep.Tests;
 
@@ -10,25 +8,18 @@ namespace Loadlens.Sweep.Tests;
 [Collection("loopback sweeps")]
 public sealed class SweepCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "loadlens-sweep-" + Guid.NewGuid().ToString("N"));
-    private readonly StringWriter _out = new();
-    private readonly StringWriter _err = new();
-    private readonly TestConsole _console = new();
+    private readonly CliHarness _cli = new() { Width = 220 };
 
-    private async Task<int> RunAsync(params string[] args)
-    {
-        _console.Profile.Width = 220;
-        return await LoadlensCli.RunAsync(args, new CliContext(_console, _out, _err, Interactive: false, TimeProvider.System));
-    }
+    private Task<int> RunAsync(params string[] args) => _cli.RunAsync(args);
 
     [Fact]
     public async Task Sweep_writes_sweep_json_markdown_and_charts_and_reports_the_ceiling()
     {
         await using var target = await CapacityTarget.StartAsync();
-        var outDir = Path.Combine(_dir, "out");
+        var outDir = Path.Combine(_cli.Directory, "out");
         var code = await RunAsync("sweep", new Uri(target.BaseAddress, "/serialized").ToString(), "--users", "1,2,4,8", "--step", "1.5s", "--step-warmup", "0.5s", "--sla-p99", "60ms", "-o", outDir);
 
-        code.ShouldBe(0, _err.ToString());
+        code.ShouldBe(0, _cli.Error.ToString());
         foreach (var file in new[] { "sweep.json", "sweep.md", "throughput.png", "throughput.svg", "latency.png", "latency.svg" })
         {
             File.Exists(Path.Combine(outDir, file)).ShouldBeTrue(file);
@@ -48,12 +39,12 @@ public sealed class SweepCommandTests : IDisposable
 
         // p99 at 8 users is ≈ 80 ms > 60 ms: capacity at SLA is at 4 users or fewer, and 8 users fail.
         var report = Loadlens.Analysis.Capacity.CapacityAnalyzer.Analyze(sweep);
-        report.Capacity.Level.ShouldNotBeNull(_err.ToString());
+        report.Capacity.Level.ShouldNotBeNull(_cli.Error.ToString());
         report.Capacity.Level!.Value.ShouldBeLessThanOrEqualTo(4);
         report.Steps.Single(s => s.Level == 8).MeetsSla.ShouldBeFalse();
         var analysisJson = await File.ReadAllTextAsync(Path.Combine(outDir, "sweep-analysis.json"));
         analysisJson.ShouldContain("\"capacity\"");
-        var console = _console.Output;
+        var console = _cli.Console.Output;
         console.ShouldContain("Capacity at SLA:");
         console.ShouldContain("Plateau:");
 
@@ -69,26 +60,26 @@ public sealed class SweepCommandTests : IDisposable
     public async Task Until_sla_stops_after_the_first_failing_step()
     {
         await using var target = await CapacityTarget.StartAsync();
-        var outDir = Path.Combine(_dir, "until");
+        var outDir = Path.Combine(_cli.Directory, "until");
         // /serialized: 10 ms behind one lock. 1 user: p99 ≈ 11 ms, far inside 200 ms. 64 users queue behind each
         // other: every request waits ≈ 64 × 10 ms = 640 ms, far outside. So the sweep must stop after level 64.
         var code = await RunAsync("sweep", new Uri(target.BaseAddress, "/serialized").ToString(), "--users", "1,64,128", "--step", "2s", "--step-warmup", "0.5s", "--sla-p99", "200ms", "--until-sla", "-o", outDir);
 
         var sweep = await SweepResultJson.ReadAsync(Path.Combine(outDir, "sweep.json"));
-        sweep.Steps.Select(s => s.Level).ShouldBe([1, 64], _err.ToString());
+        sweep.Steps.Select(s => s.Level).ShouldBe([1, 64], _cli.Error.ToString());
         sweep.Outcome.StopReason.ShouldBe("stopped-at-sla");
         sweep.UntilSla.ShouldBeTrue();
         sweep.PlannedLevels.Count.ShouldBe(3);
-        code.ShouldBe(0, _err.ToString()); // level 1 met the SLA: there is a capacity at SLA
+        code.ShouldBe(0, _cli.Error.ToString()); // level 1 met the SLA: there is a capacity at SLA
     }
 
     [Fact]
     public async Task An_sla_no_step_meets_exits_1()
     {
         await using var target = await CapacityTarget.StartAsync();
-        var code = await RunAsync("sweep", new Uri(target.BaseAddress, "/serialized").ToString(), "--users", "1,2", "--step", "0.5s", "--step-warmup", "0s", "--sla-p99", "1ms", "-o", Path.Combine(_dir, "fail"));
+        var code = await RunAsync("sweep", new Uri(target.BaseAddress, "/serialized").ToString(), "--users", "1,2", "--step", "0.5s", "--step-warmup", "0s", "--sla-p99", "1ms", "-o", Path.Combine(_cli.Directory, "fail"));
         code.ShouldBe(1);
-        _err.ToString().ShouldContain("SLA failed");
+        _cli.Error.ToString().ShouldContain("SLA failed");
     }
 
     [Theory]
@@ -107,7 +98,7 @@ public sealed class SweepCommandTests : IDisposable
 
         var code = await RunAsync([.. args]);
         code.ShouldBe(2);
-        _err.ToString().ShouldStartWith("error: ");
+        _cli.Error.ToString().ShouldStartWith("error: ");
     }
 
     [Fact]
@@ -120,7 +111,7 @@ public sealed class SweepCommandTests : IDisposable
     [Fact]
     public async Task An_unreachable_target_exits_3()
     {
-        var code = await RunAsync("sweep", "http://127.0.0.1:9/x", "--users", "1,2", "--step", "0.5s", "-o", Path.Combine(_dir, "none"));
+        var code = await RunAsync("sweep", "http://127.0.0.1:9/x", "--users", "1,2", "--step", "0.5s", "-o", Path.Combine(_cli.Directory, "none"));
         code.ShouldBe(3);
     }
 
@@ -131,14 +122,5 @@ public sealed class SweepCommandTests : IDisposable
         Loadlens.Pipeline.OptionText.RateLevels("50,100,200,400/s", "--rate").ShouldBe([50, 100, 200, 400]);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
+    public void Dispose() => _cli.Dispose();
 }
